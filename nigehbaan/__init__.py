@@ -1,0 +1,3 @@
+"""Nigehbaan: case intelligence for units investigating online child sexual exploitation."""
+
+__version__ = "0.1.0"
