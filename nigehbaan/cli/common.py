@@ -1,0 +1,104 @@
+"""What every command shares: settings, the database, the acting user, errors and output."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from nigehbaan.core.actors import Actor, local_operator
+from nigehbaan.core.auth import actor_for, get_user
+from nigehbaan.core.db import make_engine, make_session_factory, transaction
+from nigehbaan.core.errors import DomainError
+from nigehbaan.core.schema import current_revision, head_revision
+from nigehbaan.core.settings import Settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+AsUser = typer.Option("", "--as", envvar="NIGEHBAAN_USER",
+                      help="Act as this user (their role and unit apply).")
+Json = typer.Option(False, "--json", help="Print JSON instead of text.")
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        fail(f"configuration NIGEHBAAN_{str(first['loc'][0]).upper()}: {first['msg']}")
+
+
+def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Bad input ends as one line on stderr and exit code 1, never as a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except DomainError as error:
+            fail(error.detail)
+        except ValidationError as error:
+            problems = [f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
+                        for item in error.errors()]
+            fail("; ".join(problems))
+        except OperationalError as error:
+            fail(f"database unavailable: {str(error.orig).strip().splitlines()[0]}")
+
+    return wrapper
+
+
+@contextmanager
+def database(config: Settings) -> Iterator[Session]:
+    """One transaction on an initialised database."""
+    engine = make_engine(config.effective_database_url)
+    try:
+        if current_revision(engine) != head_revision():
+            fail("the database is not initialised or is out of date: run 'nigehbaan init'")
+        with transaction(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def acting(session: Session, username: str) -> Actor:
+    if not username:
+        return local_operator(getpass.getuser())
+    return actor_for(get_user(session, username), f"cli:{getpass.getuser()}")
+
+
+def emit(data: Any, as_json: bool, text: Callable[[], str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(_plain(data), indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo(text())
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    if isinstance(data, list):
+        return [_plain(item) for item in data]
+    return data
+
+
+def read_secret(prompt: str) -> str:
+    """A password from stdin when piped, else from a hidden prompt asked twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    value: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return value

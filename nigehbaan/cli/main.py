@@ -1,0 +1,22 @@
+"""The `nigehbaan` command."""
+
+from __future__ import annotations
+
+import typer
+
+from nigehbaan.cli import audit, cases, instance, synth, users
+
+app = typer.Typer(help="Nigehbaan: case intelligence for child-protection cybercrime units.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+app.command("init")(instance.init)
+app.command("serve")(instance.serve)
+app.command("demo")(instance.demo)
+app.add_typer(users.app, name="user")
+app.add_typer(cases.app, name="case")
+app.add_typer(audit.app, name="audit")
+app.add_typer(instance.statutes_app, name="statutes")
+app.command("synth")(synth.synth)
+
+
+def run() -> None:
+    app()

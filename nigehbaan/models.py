@@ -1,0 +1,7 @@
+"""Every table of every capability, imported in one place for Alembic and `audit verify`."""
+
+from nigehbaan.cases import models as cases_models
+from nigehbaan.core import audit, chain, users
+from nigehbaan.core.db import Base
+
+__all__ = ["Base", "audit", "cases_models", "chain", "users"]

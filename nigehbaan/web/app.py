@@ -1,0 +1,65 @@
+"""The application factory: one app per `Settings`, nothing built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.base import RequestResponseEndpoint
+
+from nigehbaan import __version__
+from nigehbaan.cases import api as cases_api
+from nigehbaan.cases import console as cases_console
+from nigehbaan.core import api as core_api
+from nigehbaan.core import console as core_console
+from nigehbaan.core.db import make_engine, make_session_factory
+from nigehbaan.core.settings import Settings
+from nigehbaan.web import errors, filters
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(filters.TEMPLATES))
+    filters.register(templates.env)
+    return templates
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="Nigehbaan", version=__version__, docs_url="/api/docs",
+                  openapi_url="/api/v1/openapi.json", redoc_url=None)
+    engine = make_engine(settings.effective_database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.templates = _templates()
+    errors.install(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Cache-Control" and request.url.path.startswith("/static/"):
+                continue
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get("/api/v1/health", tags=["core"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(core_api.router, prefix="/api/v1")
+    app.include_router(cases_api.router, prefix="/api/v1")
+    app.include_router(core_console.router)
+    app.include_router(cases_console.router)
+    app.mount("/static", StaticFiles(packages=[("nigehbaan.web", "static")]), name="static")
+    return app

@@ -1,0 +1,74 @@
+"""FastAPI dependencies: a transaction per request and the acting user.
+
+The transaction dependency closes before the response is sent (`scope="function"`), so a client
+never sees success for work that was not committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.auth import actor_for, actor_for_api_token, session_for_token, session_ref
+from nigehbaan.core.db import transaction
+from nigehbaan.core.errors import Forbidden, Unauthenticated
+from nigehbaan.core.settings import Settings
+from nigehbaan.core.users import WebSession
+
+SESSION_COOKIE = "nigehbaan_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _db(request: Request) -> Iterator[Session]:
+    with transaction(request.app.state.session_factory) as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_db, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def web_session(request: Request, db: Db) -> WebSession:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise Unauthenticated("log in first")
+    web = session_for_token(db, token)
+    request.state.actor = actor_for(web.user, session_ref(web))
+    return web
+
+
+def check_csrf(web: WebSession, presented: str | None) -> None:
+    if not presented or not secrets.compare_digest(presented, web.csrf_token):
+        raise Forbidden("the form or request lacks a valid CSRF token: reload the page")
+
+
+def _api_actor(request: Request, db: Db) -> Actor:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = actor_for_api_token(db, header[7:].strip())
+    elif request.cookies.get(SESSION_COOKIE):
+        web = web_session(request, db)
+        if request.method not in SAFE_METHODS:
+            check_csrf(web, request.headers.get(CSRF_HEADER))
+        actor = actor_for(web.user, session_ref(web))
+    else:
+        raise Unauthenticated("send 'Authorization: Bearer <token>' or log in")
+    request.state.actor = actor
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(_api_actor)]
+ConsoleSession = Annotated[WebSession, Depends(web_session)]
