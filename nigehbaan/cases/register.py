@@ -67,7 +67,7 @@ def open_case(session: Session, actor: Actor, draft: CaseIn, settings: Settings,
         first_action_due=received + timedelta(hours=settings.deadline_for(draft.channel.value)),
         created_by=actor.username, created_at=now,
     )
-    case.offences = [CaseOffence(statute_code=statute.code) for statute in offences]
+    case.offences = [CaseOffence(statute_code=code) for code in sorted(s.code for s in offences)]
     if actor.user_id is not None:
         case.assignments = [CaseAssignment(user_id=actor.user_id, assigned_at=now)]
     session.add(case)

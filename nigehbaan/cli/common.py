@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from nigehbaan.core.actors import Actor, local_operator
 from nigehbaan.core.auth import actor_for, get_user
+from nigehbaan.core.credentials import configure_password_hashing
 from nigehbaan.core.db import make_engine, make_session_factory, transaction
 from nigehbaan.core.errors import DomainError
 from nigehbaan.core.schema import current_revision, head_revision
@@ -37,10 +38,12 @@ def fail(message: str) -> NoReturn:
 
 def settings() -> Settings:
     try:
-        return Settings()
+        config = Settings()
     except ValidationError as error:
         first = error.errors()[0]
         fail(f"configuration NIGEHBAAN_{str(first['loc'][0]).upper()}: {first['msg']}")
+    configure_password_hashing(config.password_time_cost, config.password_memory_kib)
+    return config
 
 
 def handles_errors(command: Callable[P, R]) -> Callable[P, R]:

@@ -82,9 +82,9 @@ DEMO_USERS = [("demo.investigator", "investigator"), ("demo.analyst", "analyst")
               ("demo.admin", "admin")]
 
 
-def build_demo(home: Path, seed: int) -> tuple[Settings, dict[str, tuple[str, str | None]]]:
+def build_demo(base: Settings, seed: int) -> tuple[Settings, dict[str, tuple[str, str | None]]]:
     """A fresh embedded instance with demo users and a synthetic register loaded."""
-    config = Settings(home=_fresh_demo_home(home), database_url="")
+    config = base.model_copy(update={"home": _fresh_demo_home(base.home), "database_url": ""})
     initialise(config)
     logins: dict[str, tuple[str, str | None]] = {}
     with database(config) as session:
@@ -107,7 +107,7 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
          no_serve: bool = typer.Option(False, "--no-serve", help="Build it, do not serve it.")
          ) -> None:
     """A fresh embedded instance with a synthetic scenario, served on http://HOST:PORT."""
-    config, logins = build_demo(settings().home, seed)
+    config, logins = build_demo(settings(), seed)
     typer.echo(f"demo instance: {config.home}")
     typer.echo(f"console: http://{host}:{port}/   API docs: http://{host}:{port}/api/docs")
     for username, (password, secret) in logins.items():

@@ -14,6 +14,13 @@ _hasher = PasswordHasher()
 TOTP_STEP_SECONDS = 30
 
 
+def configure_password_hashing(time_cost: int, memory_kib: int) -> None:
+    """Tune Argon2id for the deployment's hardware. Each stored hash records its own
+    parameters, so changing them never locks anyone out."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

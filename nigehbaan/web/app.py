@@ -12,6 +12,7 @@ from nigehbaan.cases import api as cases_api
 from nigehbaan.cases import console as cases_console
 from nigehbaan.core import api as core_api
 from nigehbaan.core import console as core_console
+from nigehbaan.core.credentials import configure_password_hashing
 from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.settings import Settings
 from nigehbaan.web import errors, filters
@@ -37,6 +38,7 @@ def _templates() -> Jinja2Templates:
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Nigehbaan", version=__version__, docs_url="/api/docs",
                   openapi_url="/api/v1/openapi.json", redoc_url=None)
+    configure_password_hashing(settings.password_time_cost, settings.password_memory_kib)
     engine = make_engine(settings.effective_database_url)
     app.state.settings = settings
     app.state.engine = engine

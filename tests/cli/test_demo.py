@@ -1,0 +1,39 @@
+"""`nigehbaan demo` builds a fresh embedded instance whose printed logins work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from fastapi.testclient import TestClient
+
+from nigehbaan.cli.instance import build_demo
+from nigehbaan.core.settings import Settings
+from nigehbaan.web.app import create_app
+
+
+def test_demo_instance_is_fresh_and_usable(tmp_path: Path) -> None:
+    base = Settings(home=tmp_path, password_time_cost=1, password_memory_kib=1024)
+    first, _ = build_demo(base, seed=3)
+    config, logins = build_demo(base, seed=3)
+    assert config.home == first.home
+    assert config.effective_database_url == f"sqlite:///{tmp_path / 'demo' / 'nigehbaan.db'}"
+    with TestClient(create_app(config), base_url="https://testserver") as client:
+        password, secret = logins["demo.investigator"]
+        assert secret is None
+        token = client.post("/api/v1/auth/token", json={
+            "username": "demo.investigator", "password": password}).json()["token"]
+        cases = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).json()
+    assert len(cases) >= 50
+    assert cases[0]["overdue"]
+    assert {case["channel"] for case in cases} >= {"walk_in", "international_referral"}
+    assert logins["demo.supervisor"][1] is not None
+
+
+def test_demo_refuses_to_delete_a_foreign_folder(tmp_path: Path) -> None:
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "precious.txt").write_text("keep me")
+    with pytest.raises(typer.Exit):
+        build_demo(Settings(home=tmp_path), seed=1)
+    assert (tmp_path / "demo" / "precious.txt").read_text() == "keep me"

@@ -1,0 +1,70 @@
+"""Test helpers that are plain functions rather than fixtures."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyotp
+import uvicorn
+from fastapi import FastAPI
+
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.credentials import TOTP_STEP_SECONDS
+
+POSTGRES_URL = os.environ.get(
+    "NIGEHBAAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def backend() -> str:
+    """Which real database this run uses: `.ci/run` runs the whole suite once with each."""
+    name = os.environ.get("NIGEHBAAN_TEST_DB", "sqlite")
+    if name not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"NIGEHBAAN_TEST_DB must be sqlite or postgresql, not {name!r}")
+    return name
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    role: str
+    unit: str
+    totp_secret: str | None
+    actor: Actor
+    token: str
+
+    def code(self, at: datetime, steps_ahead: int = 0) -> str:
+        """A one-time code; `steps_ahead` gives a fresh one when a test logs in twice."""
+        assert self.totp_secret is not None
+        step = int(at.timestamp()) // TOTP_STEP_SECONDS + steps_ahead
+        return pyotp.TOTP(self.totp_secret).at(step * TOTP_STEP_SECONDS)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Run `app` on a real socket in a thread. The socket listens before the server starts,
+    so a client may connect at once: the kernel queues it until uvicorn accepts."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

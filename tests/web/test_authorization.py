@@ -1,0 +1,147 @@
+"""Every API route, called by every role: the status each must get.
+
+A route added without an entry here fails this test, so authorization is decided, not forgotten.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from nigehbaan.cases import register
+from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.core import auth
+from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.clock import utcnow
+from nigehbaan.core.db import transaction
+from nigehbaan.core.settings import Settings
+from tests.support import Account
+
+ROLES = ["anonymous", "analyst", "investigator", "supervisor", "auditor", "admin", "outsider"]
+EVERYONE = {"analyst", "investigator", "supervisor", "auditor", "admin", "outsider"}
+READERS = {"analyst", "investigator", "supervisor"}
+WRITERS = {"investigator", "supervisor"}
+_counter = itertools.count(1)
+
+
+class World:
+    """Fresh objects for each call, so one role's call never changes what the next one meets."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings,
+                 accounts: dict[str, Account]) -> None:
+        self.factory, self.settings, self.accounts = factory, settings, accounts
+
+    def case(self, channel: str = "walk_in") -> tuple[str, int]:
+        with transaction(self.factory) as session:
+            case = register.open_case(session, self.accounts["investigator"].actor, CaseIn(
+                title="Walk case", channel=channel,
+                persons=[{"role": "victim", "full_name": "V"}]), self.settings)  # type: ignore[list-item]
+            return case.reference, case.persons[0].id
+
+    def token(self, role: str) -> str:
+        with transaction(self.factory) as session:
+            user = auth.get_user(session, role)
+            return auth.issue_api_token(session, user, "walk", self.accounts[role].actor)
+
+
+Call = tuple[str, dict[str, Any] | None, int]
+"""Path, JSON body, and the status an allowed role gets."""
+
+
+def _login(world: World, role: str) -> Call:
+    account = world.accounts.get(role)
+    body = {"username": role, "password": account.password if account else "x",
+            "totp": account.code(utcnow()) if account and account.totp_secret else ""}
+    return "/api/v1/auth/token", body, 201
+
+
+def _case_call(suffix: str, body: dict[str, Any] | None, status: int,
+               channel: str = "walk_in") -> Callable[[World, str], Call]:
+    def build(world: World, role: str) -> Call:
+        ref, person = world.case(channel)
+        return f"/api/v1/cases/{ref}{suffix.format(person=person)}", body, status
+    return build
+
+
+def _fixed(path: str, body: dict[str, Any] | None, status: int) -> Callable[[World, str], Call]:
+    return lambda world, role: (path, body, status)
+
+
+def _new_user(world: World, role: str) -> Call:
+    return "/api/v1/users", {"username": f"new.{next(_counter)}", "role": "analyst",
+                             "password": "long-enough-pw"}, 201
+
+
+EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] = {
+    ("GET", "/api/v1/health"): (EVERYONE | {"anonymous"}, _fixed("/api/v1/health", None, 200)),
+    ("POST", "/api/v1/auth/token"): (EVERYONE, _login),
+    ("DELETE", "/api/v1/auth/token"): (EVERYONE, _fixed("/api/v1/auth/token", None, 204)),
+    ("GET", "/api/v1/me"): (EVERYONE, _fixed("/api/v1/me", None, 200)),
+    ("GET", "/api/v1/users"): ({"admin"}, _fixed("/api/v1/users", None, 200)),
+    ("POST", "/api/v1/users"): ({"admin"}, _new_user),
+    ("GET", "/api/v1/audit"): ({"auditor"}, _fixed("/api/v1/audit", None, 200)),
+    ("GET", "/api/v1/audit/verify"): ({"auditor"}, _fixed("/api/v1/audit/verify", None, 200)),
+    ("GET", "/api/v1/channels"): (EVERYONE, _fixed("/api/v1/channels", None, 200)),
+    ("GET", "/api/v1/statuses"): (EVERYONE, _fixed("/api/v1/statuses", None, 200)),
+    ("GET", "/api/v1/statutes"): (EVERYONE, _fixed("/api/v1/statutes", None, 200)),
+    ("POST", "/api/v1/statutes"): ({"admin"}, _fixed("/api/v1/statutes", {"statutes": [
+        {"code": "LOCAL-1", "law": "Local law", "title": "A local offence"}]}, 201)),
+    ("GET", "/api/v1/cases"): (READERS | {"outsider"}, _fixed("/api/v1/cases", None, 200)),
+    ("POST", "/api/v1/cases"): (WRITERS | {"outsider"}, _fixed("/api/v1/cases", {
+        "title": "Opened in the walk", "channel": "walk_in"}, 201)),
+    ("GET", "/api/v1/cases/{reference}"): (READERS, _case_call("", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/moves"): (WRITERS, _case_call(
+        "/moves", {"to": "inquiry", "reason": "walk"}, 200)),
+    ("POST", "/api/v1/cases/{reference}/approval"): ({"supervisor"}, _case_call(
+        "/approval", {"reason": "walk"}, 200, "proactive_monitoring")),
+    ("POST", "/api/v1/cases/{reference}/team"): ({"supervisor"}, _case_call(
+        "/team", {"username": "colleague"}, 200)),
+    ("GET", "/api/v1/cases/{reference}/persons"): (READERS, _case_call("/persons", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/persons"): (WRITERS, _case_call(
+        "/persons", {"role": "witness", "full_name": "W"}, 201)),
+    ("POST", "/api/v1/cases/{reference}/persons/{person_id}/identifiers"): (WRITERS, _case_call(
+        "/persons/{person}/identifiers", {"kind": "email", "value": "w@example.org"}, 201)),
+    ("GET", "/api/v1/cases/{reference}/links"): (READERS, _case_call("/links", None, 200)),
+}
+
+
+def _api_routes(client: TestClient) -> set[tuple[str, str]]:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    return {(method.upper(), path) for path, item in paths.items() for method in item}
+
+
+def test_every_route_has_an_expectation(client: TestClient) -> None:
+    assert _api_routes(client) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_with_every_role(client: TestClient, factory: sessionmaker[Session],
+                                     settings: Settings, accounts: dict[str, Account],
+                                     role: str) -> None:
+    world = World(factory, settings, accounts)
+    failures = []
+    for (method, _template), (allowed, build) in sorted(EXPECTED.items()):
+        path, body, ok_status = build(world, role)
+        anonymous = role == "anonymous" or (method, path) == ("POST", "/api/v1/auth/token")
+        headers = {} if anonymous else {"Authorization": f"Bearer {world.token(role)}"}
+        response = client.request(method, path, json=body, headers=headers)
+        if role in allowed:
+            expected = ok_status
+        elif method == "POST" and path == "/api/v1/auth/token":
+            expected = 401
+        else:
+            expected = 401 if role == "anonymous" and path != "/api/v1/health" else 403
+        if response.status_code != expected:
+            failures.append(f"{method} {path}: {response.status_code} != {expected} "
+                            f"({response.text[:120]})")
+    assert failures == []
+    with transaction(factory) as session:
+        refused = session.query(AuditEvent).filter(AuditEvent.action == "access.refused").count()
+    denied_calls = sum(1 for allowed, _ in EXPECTED.values() if role not in allowed)
+    login_refusals = 1 if role == "anonymous" else 0
+    assert refused == denied_calls - login_refusals
