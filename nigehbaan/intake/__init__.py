@@ -1,0 +1,1 @@
+"""intake: the public portal, receipts, reporter messages and hash-only reports."""
