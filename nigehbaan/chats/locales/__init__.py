@@ -1,0 +1,1 @@
+"""Per-language WhatsApp wording, as data: one JSON file per locale."""

@@ -1,0 +1,118 @@
+"""The Telegram Desktop parser: a single-chat `result.json` or a full export's chat lists.
+
+The walk follows Telegram's key order (name, type and id come before messages), so a chat's
+header is known before its first message and messages stream straight through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nigehbaan.chats.errors import ChatParseError
+from nigehbaan.chats.members import MemberBook
+from nigehbaan.chats.model import ChatFormat, Record
+from nigehbaan.chats.registry import ChatParser, ParseOptions
+from nigehbaan.chats.source import Source
+from nigehbaan.chats.stream import ChatHeader, ChatStream, ReportBuilder
+from nigehbaan.chats.telegram.jsonstream import JsonCursor
+from nigehbaan.chats.telegram.records import RecordReader
+
+_MARKERS = ('"messages"', '"chats"', '"personal_information"', '"left_chats"')
+_CHAT_LISTS = ("chats", "left_chats")
+
+
+class TelegramParser(ChatParser):
+    format = ChatFormat.TELEGRAM
+
+    def score(self, source: Source) -> float:
+        head = source.head.lstrip("\ufeff \t\r\n")
+        if not head.startswith("{"):
+            return 0.0
+        return 0.95 if any(marker in head for marker in _MARKERS) else 0.2
+
+    def streams(self, source: Source, options: ParseOptions) -> Iterator[ChatStream]:
+        cursor = JsonCursor(source.chunks(), source.name)
+        found = 0
+        for stream in self._document(cursor, source, options):
+            found += 1
+            yield stream
+        cursor.end()
+        if found == 0:
+            raise ChatParseError(f"{source.name}: a JSON file, but not a Telegram chat export")
+
+    def _document(
+        self, cursor: JsonCursor, source: Source, options: ParseOptions
+    ) -> Iterator[ChatStream]:
+        if cursor.peek() != "{":
+            raise ChatParseError(f"{source.name}: a JSON file, but not a Telegram chat export")
+        yield from self._chat(cursor, source, options, left=False)
+
+    def _chat(
+        self, cursor: JsonCursor, source: Source, options: ParseOptions, *, left: bool
+    ) -> Iterator[ChatStream]:
+        """One object that is a chat (has `messages`) or a full export (has chat lists)."""
+        meta: dict[str, Any] = {}
+        for key in cursor.object_keys():
+            if key == "messages":
+                stream = self._stream(cursor, source, options, meta, left)
+                yield stream
+                stream.drain()
+            elif key in _CHAT_LISTS:
+                yield from self._chat_list(cursor, source, options, left=key == "left_chats")
+            else:
+                value, _ = cursor.value()
+                if key in ("name", "type", "id"):
+                    meta[key] = value
+
+    def _chat_list(
+        self, cursor: JsonCursor, source: Source, options: ParseOptions, *, left: bool
+    ) -> Iterator[ChatStream]:
+        if cursor.peek() != "{":
+            cursor.value()
+            return
+        for key in cursor.object_keys():
+            if key != "list" or cursor.peek() != "[":
+                cursor.value()
+                continue
+            for _ in cursor.items():
+                if cursor.peek() == "{":
+                    yield from self._chat(cursor, source, options, left=left)
+                else:
+                    cursor.value()
+
+    def _stream(
+        self,
+        cursor: JsonCursor,
+        source: Source,
+        options: ParseOptions,
+        meta: dict[str, Any],
+        left: bool,
+    ) -> ChatStream:
+        chat_type = str(meta.get("type", "unknown")) + (" (left)" if left else "")
+        chat_id = None if meta.get("id") is None else str(meta["id"])
+        header = ChatHeader(ChatFormat.TELEGRAM, source.name, meta.get("name"), chat_type, chat_id)
+        book = MemberBook(options.default_region)
+        report = ReportBuilder()
+
+        def locate(written: str) -> str | None:
+            beside = source.sibling(written)
+            return None if beside is None else str(beside)
+
+        reader = RecordReader(book, locate, report.warn)
+        return ChatStream(header, self._records(cursor, reader, report), book, report)
+
+    @staticmethod
+    def _records(
+        cursor: JsonCursor, reader: RecordReader, report: ReportBuilder
+    ) -> Iterator[Record]:
+        for index, _ in enumerate(cursor.items()):
+            obj, raw = cursor.value()
+            report.lines_read += 1
+            if not isinstance(obj, dict):
+                report.unparsed_lines += 1
+                report.warn(f"message {index}: not a JSON object, skipped")
+                continue
+            if obj.get("type") == "unsupported":
+                report.unparsed_lines += 1
+            yield reader.record(index, obj, raw)

@@ -1,0 +1,1 @@
+"""WhatsApp "Export chat" text and zip exports."""

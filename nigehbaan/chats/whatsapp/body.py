@@ -1,0 +1,121 @@
+"""What a WhatsApp message body says beyond its text: media, deletion, edits, mentions.
+
+Markers from every shipped locale are merged into one lookup, so one pass serves English and
+Spanish exports alike and an unknown locale still gets its attached files through WhatsApp's own
+file naming (`IMG-20180101-WA0001.jpg`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from nigehbaan.chats.members import MemberBook
+from nigehbaan.chats.model import Media, MediaKind, MemberRef, Message
+from nigehbaan.chats.whatsapp.locale import locales
+
+_ANDROID_FILE = re.compile(r"(?P<file>[^<>\s][^<>]*?\.\w{1,6}) \((?P<words>[^()]+)\)")
+_WA_FILE_NAME = re.compile(r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+")
+_IOS_ATTACHED = re.compile(r"<(?:attached|adjunto): (?P<file>[^>]+)>")
+_MENTION = re.compile(r"@(\d{7,15})\b")
+_LOCATION = re.compile(r"(?:location|ubicación): https://maps\.google\.com/\S+")
+_KIND_BY_WORD = {
+    "IMG": MediaKind.IMAGE, "PHOTO": MediaKind.IMAGE, "VID": MediaKind.VIDEO,
+    "VIDEO": MediaKind.VIDEO, "AUD": MediaKind.AUDIO, "AUDIO": MediaKind.AUDIO,
+    "PTT": MediaKind.VOICE, "STK": MediaKind.STICKER, "STICKER": MediaKind.STICKER,
+    "GIF": MediaKind.GIF, "DOC": MediaKind.DOCUMENT,
+}  # fmt: skip
+_KIND_BY_EXT = {
+    "jpg": MediaKind.IMAGE, "jpeg": MediaKind.IMAGE, "png": MediaKind.IMAGE,
+    "heic": MediaKind.IMAGE, "mp4": MediaKind.VIDEO, "mov": MediaKind.VIDEO,
+    "3gp": MediaKind.VIDEO, "opus": MediaKind.VOICE, "ogg": MediaKind.AUDIO,
+    "m4a": MediaKind.AUDIO, "mp3": MediaKind.AUDIO, "aac": MediaKind.AUDIO,
+    "webp": MediaKind.STICKER, "gif": MediaKind.GIF, "vcf": MediaKind.CONTACT,
+    "pdf": MediaKind.DOCUMENT,
+}  # fmt: skip
+OMITTED = "media omitted from the export"
+MISSING = "file named in the export but not found beside it"
+
+
+def media_kind(file_name: str) -> MediaKind:
+    """WhatsApp names files by kind (`IMG-…`, `…-PHOTO-…`); the extension is the fallback."""
+    stem = PurePosixPath(file_name).stem.upper()
+    for part in re.split(r"[-_]", stem):
+        if part in _KIND_BY_WORD:
+            return _KIND_BY_WORD[part]
+    return _KIND_BY_EXT.get(PurePosixPath(file_name).suffix.lower().lstrip("."), MediaKind.OTHER)
+
+
+class BodyReader:
+    """Builds `Message`s; `locate` maps a file name to where the export holds it, if anywhere."""
+
+    def __init__(self, book: MemberBook, locate: Callable[[str], str | None]) -> None:
+        self.book = book
+        self.locate = locate
+        all_locales = locales()
+        self.omitted = frozenset().union(*(loc.media_omitted for loc in all_locales))
+        self.attached_words = frozenset(loc.file_attached.strip("()") for loc in all_locales)
+        self.deleted = frozenset().union(
+            *(loc.deleted | loc.deleted_by_owner for loc in all_locales)
+        )
+        self.edited = tuple(mark for loc in all_locales for mark in loc.edited)
+        self.ios_omitted = tuple(pair for loc in all_locales for pair in loc.ios_omitted)
+        self.saw_attached_files = False
+
+    def message(
+        self, position: int, raw: str, stamp: datetime, sender: MemberRef, text: str
+    ) -> Message:
+        if text.startswith("\u200e"):
+            text = text.lstrip("\u200e")
+        edited = False
+        if text.endswith(">"):
+            for mark in self.edited:
+                if text.endswith(mark):
+                    text, edited = text[: -len(mark)].rstrip(" \u200e"), True
+                    break
+        if text in self.deleted:
+            return Message(position, raw, stamp, True, sender, "", deleted=True, edited=edited)
+        media = None
+        if text in self.omitted:
+            media, text = Media(MediaKind.OTHER, not_hashable=OMITTED), ""
+        elif " (" in text or "<" in text or "omit" in text or ": https://" in text:
+            media, text = self._media(text)
+        mentions: tuple[MemberRef, ...] = ()
+        if "@" in text:
+            mentions = self._mentions(text)
+        return Message(
+            position, raw, stamp, True, sender, text, media, mentions=mentions, edited=edited
+        )
+
+    def _media(self, text: str) -> tuple[Media | None, str]:
+        first, _, caption = text.partition("\n")
+        found = _ANDROID_FILE.fullmatch(first)
+        if found and (found["words"] in self.attached_words or _WA_FILE_NAME.match(found["file"])):
+            return self._attached(found["file"]), caption
+        found = _IOS_ATTACHED.match(first.lstrip("\u200e"))
+        if found:
+            rest = first.lstrip("\u200e")[found.end() :].strip()
+            return self._attached(found["file"]), "\n".join(p for p in (rest, caption) if p)
+        for pattern, kind in self.ios_omitted:
+            if pattern.fullmatch(first):
+                return Media(kind, not_hashable=OMITTED), caption
+        if _LOCATION.fullmatch(first):
+            return Media(MediaKind.LOCATION), text
+        return None, text
+
+    def _attached(self, file_name: str) -> Media:
+        self.saw_attached_files = True
+        path = self.locate(file_name)
+        reason = None if path is not None else MISSING
+        return Media(media_kind(file_name), file_name, True, path, reason)
+
+    def _mentions(self, text: str) -> tuple[MemberRef, ...]:
+        refs = []
+        for digits in _MENTION.findall(text):
+            ref = self.book.phone_digits(digits)
+            if ref is not None:
+                self.book.count(ref, "mentioned")
+                refs.append(ref)
+        return tuple(refs)

@@ -1,0 +1,92 @@
+"""Recognising WhatsApp system lines by their wording and turning them into `SystemEvent`s.
+
+The locale that matched last is tried first, since one export is written in one language.
+For "joined" and "left" the member whose membership changed is the `actor`; for "added" and
+"removed" the actor acts on the `targets`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from nigehbaan.chats.members import MemberBook
+from nigehbaan.chats.model import MemberRef, SystemEvent
+from nigehbaan.chats.whatsapp.locale import EventPattern, Locale, locales
+
+_LABEL_MARKS = " \u200e\u200f\u202a\u202b\u202c\u2068\u2069"
+
+
+def clean_label(label: str) -> str:
+    """Android wraps numbers in bidi marks and iOS adds left-to-right marks; names are kept."""
+    return label.strip(_LABEL_MARKS)
+
+
+@dataclass(frozen=True)
+class Wording:
+    locale: Locale
+    pattern: EventPattern
+    match: re.Match[str]
+
+    def group(self, name: str) -> str | None:
+        if name not in self.pattern.regex.groupindex:
+            return None
+        return self.match.group(name)
+
+
+class EventReader:
+    def __init__(self, book: MemberBook) -> None:
+        self.book = book
+        self._order = list(locales())
+        self.active: Locale | None = None
+
+    def match(self, text: str) -> Wording | None:
+        text = text.lstrip("\u200e")
+        for locale in self._order:
+            for pattern in locale.events:
+                found = pattern.regex.fullmatch(text)
+                if found is not None:
+                    if locale is not self._order[0]:
+                        self._order.remove(locale)
+                        self._order.insert(0, locale)
+                    self.active = locale
+                    return Wording(locale, pattern, found)
+        return None
+
+    def event(
+        self, position: int, raw: str, stamp: datetime, text: str, wording: Wording
+    ) -> SystemEvent:
+        pattern = wording.pattern
+        actor = self._actor(wording)
+        targets = self._targets(wording)
+        self.book.count(actor, "actor")
+        for target in targets:
+            self.book.count(target, "target")
+        return SystemEvent(
+            position,
+            raw,
+            stamp,
+            True,
+            pattern.kind,
+            actor,
+            targets,
+            wording.group("old"),
+            wording.group("new"),
+            text.lstrip("\u200e"),
+        )
+
+    def _actor(self, wording: Wording) -> MemberRef | None:
+        if wording.pattern.actor_owner:
+            return self.book.owner(next(iter(sorted(wording.locale.you))))
+        label = wording.group("actor")
+        return None if label is None else self.book.label(clean_label(label), system=True)
+
+    def _targets(self, wording: Wording) -> tuple[MemberRef, ...]:
+        if wording.pattern.target_owner:
+            return (self.book.owner(next(iter(sorted(wording.locale.you)))),)
+        listed = wording.group("targets")
+        if listed is None:
+            return ()
+        labels = (clean_label(p) for p in wording.locale.list_separator.split(listed))
+        return tuple(self.book.label(label, system=True) for label in labels if label)

@@ -1,0 +1,248 @@
+"""The WhatsApp export parser: a light survey of the whole file, then one streaming pass.
+
+The survey exists because the date order is only decidable from the whole file (a day above 12
+may sit on the last line) and because "You deleted this message" under a name reveals which
+label is the phone's owner. It reads only the date fields, so it costs a fraction of the parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nigehbaan.chats.errors import ChatParseError
+from nigehbaan.chats.members import MemberBook
+from nigehbaan.chats.model import ChatFormat, EventKind, MemberRef, Record, SystemEvent
+from nigehbaan.chats.registry import ChatParser, ParseOptions
+from nigehbaan.chats.source import Source
+from nigehbaan.chats.stream import ChatHeader, ChatStream, ReportBuilder
+from nigehbaan.chats.whatsapp.blocks import Block, Blocker
+from nigehbaan.chats.whatsapp.body import BodyReader
+from nigehbaan.chats.whatsapp.events import EventReader, Wording, clean_label
+from nigehbaan.chats.whatsapp.headers import (
+    DateOrderVote,
+    Layout,
+    StampReader,
+    guess_layout,
+    match_header,
+)
+from nigehbaan.chats.whatsapp.locale import locales
+
+_DATE_ONLY = re.compile(r"\n\u200e?\[?(\d{1,4})[./-](\d{1,2})[./-]\d{1,4},?\s(?:klo\s)?\d")
+_CAP_WITHOUT_MEDIA = 40_000
+_CAP_WITH_MEDIA = 10_000
+_GROUP_KINDS = frozenset(
+    {EventKind.CREATED, EventKind.ADDED, EventKind.REMOVED, EventKind.LEFT,
+     EventKind.JOINED_BY_LINK, EventKind.SUBJECT_CHANGED, EventKind.ICON_CHANGED}
+)  # fmt: skip
+
+
+@dataclass
+class Survey:
+    layout: Layout
+    order: str
+    owner_label: str | None
+
+
+def survey(source: Source, options: ParseOptions) -> Survey:
+    layout = guess_layout(source.head.splitlines()[:200])
+    if layout is None:
+        raise ChatParseError(f"{source.name}: no WhatsApp message header found")
+    vote = DateOrderVote()
+    owner_marks = tuple(": " + m for loc in locales() for m in loc.deleted_by_owner)
+    owner_label = options.owner_name
+    tail = "\n"
+    for chunk in source.chunks():
+        text = tail + chunk
+        cut = text.rfind("\n")
+        text, tail = text[:cut], text[cut:]
+        vote.add_all(_DATE_ONLY.findall(text))
+        if owner_label is None:
+            owner_label = _owner_clue(layout, text, owner_marks)
+    vote.add_all(_DATE_ONLY.findall(tail))
+    if owner_label is None:
+        owner_label = _owner_clue(layout, tail, owner_marks)
+    if vote.headers == 0:
+        raise ChatParseError(f"{source.name}: no WhatsApp message header found")
+    return Survey(layout, vote.decide(options.date_order, source.name), owner_label)
+
+
+def _owner_clue(layout: Layout, text: str, marks: tuple[str, ...]) -> str | None:
+    """The label above "You deleted this message": only the owner's own lines say that."""
+    for mark in marks:
+        at = text.find(mark + "\n")
+        if at < 0 and text.endswith(mark):
+            at = len(text) - len(mark)
+        if at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            header = match_header(layout, text[start : at + len(mark)])
+            if header is not None:
+                return clean_label(header["rest"].rsplit(": ", 1)[0])
+    return None
+
+
+def title_from_name(file_name: str) -> str | None:
+    stem = file_name.rsplit(".", 1)[0]
+    for locale in locales():
+        for prefix in locale.file_name_prefixes:
+            if stem.startswith(prefix):
+                return stem[len(prefix) :] or None
+    return None
+
+
+class _ChatReader:
+    """Turns blocks into records for one export; holds the names met so far."""
+
+    def __init__(self, source: Source, options: ParseOptions, plan: Survey) -> None:
+        you = frozenset().union(*(loc.you for loc in locales()))
+        self.book = MemberBook(options.default_region, you, plan.owner_label)
+        self.layout = plan.layout
+        self.report = ReportBuilder(date_order=plan.order)
+        self.stamps = StampReader(plan.order)
+        files = {a.name: a.path for a in source.attachments()}
+        self.bodies = BodyReader(self.book, lambda name: self._locate(source, files, name))
+        self.events = EventReader(self.book)
+        title = title_from_name(source.file_name) or title_from_name(source.path.name)
+        self.header = ChatHeader(
+            ChatFormat.WHATSAPP, source.name, title, "individual",
+            attachments=source.attachments(),
+        )  # fmt: skip
+        self.known: set[str] = set() if plan.owner_label is None else {plan.owner_label}
+        self.senders: set[str] = set()
+        self.sender_refs: dict[str, MemberRef] = {}
+        self.group_evidence = False
+        self.unrecognised = 0
+
+    @staticmethod
+    def _locate(source: Source, files: dict[str, str], name: str) -> str | None:
+        if name in files:
+            return files[name]
+        beside = source.sibling(name)
+        return None if beside is None else str(beside)
+
+    def records(self, source: Source) -> Iterator[Record]:
+        blocker = Blocker(self.layout, self.stamps, self.report)
+        report = self.report
+        for number, line in enumerate(source.lines(), 1):
+            report.lines_read = number
+            for block in blocker.feed(number, line):
+                yield self.record(block)
+        for block in blocker.close():
+            yield self.record(block)
+
+    def record(self, block: Block) -> Record:
+        rest = block.match["rest"]
+        lines = block.lines
+        raw = lines[0] if len(lines) == 1 else "\n".join(lines)
+        extra = "" if len(lines) == 1 else "\n" + "\n".join(lines[1:])
+        cut = self._known_cut(rest)
+        if self.layout == "android":
+            if cut < 0:
+                wording = self.events.match(rest)
+                if wording is not None:
+                    return self._event(block, raw, rest + extra, wording)
+                cut = rest.find(": ")
+        else:
+            cut = cut if cut >= 0 else rest.find(": ")
+            body = rest[cut + 2 :] if cut >= 0 else rest
+            prefix = clean_label(rest[:cut]) if cut >= 0 else ""
+            wording = self._ios_event(prefix, body)
+            if wording is not None:
+                return self._event(block, raw, body + extra, wording)
+        if cut < 0:
+            return self._unrecognised(block, raw, rest + extra)
+        label = rest[:cut]
+        sender = self.sender_refs.get(label)
+        if sender is None:
+            self.known.add(label)
+            self.senders.add(clean_label(label))
+            sender = self.sender_refs[label] = self.book.label(clean_label(label))
+        self.book.count_message(sender)
+        text = rest[cut + 2 :] + extra
+        return self.bodies.message(block.line_number, raw, block.stamp, sender, text)
+
+    def _known_cut(self, rest: str) -> int:
+        """Where the sender ends: the longest known name before a `: `, for names holding one."""
+        cut = rest.find(": ")
+        if cut < 0:
+            return -1
+        best = cut if rest[:cut] in self.known else -1
+        later = rest.find(": ", cut + 2)
+        while later >= 0:
+            if rest[:later] in self.known:
+                best = later
+            later = rest.find(": ", later + 2)
+        return best
+
+    def _ios_event(self, prefix: str, body: str) -> Wording | None:
+        """iOS writes a sender before system lines too, so only the wording tells them apart;
+        a user typing such wording is told apart by the missing left-to-right mark."""
+        wording = self.events.match(body)
+        if wording is None:
+            return None
+        actor = wording.group("actor")
+        if body.startswith("\u200e") or prefix in ("", self.header.title):
+            return wording
+        if actor is not None and clean_label(actor) == prefix:
+            return wording
+        return wording if prefix not in self.known and prefix not in self.senders else None
+
+    def _event(self, block: Block, raw: str, text: str, wording: Wording) -> SystemEvent:
+        event = self.events.event(block.line_number, raw, block.stamp, text, wording)
+        for ref in (event.actor, *event.targets):
+            if ref is not None:
+                self.known.add(ref.label)
+        if event.kind in _GROUP_KINDS:
+            self.group_evidence = True
+        if event.kind in (EventKind.CREATED, EventKind.SUBJECT_CHANGED) and event.new_value:
+            self.header.title = event.new_value
+            self.known.add(event.new_value)
+        return event
+
+    def _unrecognised(self, block: Block, raw: str, text: str) -> SystemEvent:
+        self.unrecognised += 1
+        return SystemEvent(
+            block.line_number, raw, block.stamp, True, EventKind.OTHER, None, text=text
+        )
+
+    def finish(self) -> None:
+        report = self.report
+        report.locale = None if self.events.active is None else self.events.active.code
+        if self.group_evidence or len(self.senders) > 2:
+            self.header.chat_type = "group"
+        if self.unrecognised:
+            report.warn(f"{self.unrecognised} system line(s) not recognised; kept as 'other'")
+        with_media = bool(self.header.attachments) or self.bodies.saw_attached_files
+        cap = _CAP_WITH_MEDIA if with_media else _CAP_WITHOUT_MEDIA
+        if report.messages + report.events >= cap * 0.9:
+            kind = "with" if with_media else "without"
+            report.warn(
+                f"{report.messages} messages: WhatsApp caps an export {kind} media at about "
+                f"{cap:,} messages, so this is probably only the most recent part of the chat"
+            )
+        if self.book.owner_label is None and any(m.ref.is_owner for m in self.book.members()):
+            report.warn(
+                "the phone's owner ('You') appears in system lines, but the name on their own "
+                "messages is not known: pass owner_name to join them"
+            )
+
+
+class WhatsAppParser(ChatParser):
+    format = ChatFormat.WHATSAPP
+
+    def score(self, source: Source) -> float:
+        lines = source.head.splitlines()[:40]
+        if not lines or lines[0].lstrip("\ufeff").startswith("{"):
+            return 0.0
+        hits = sum(
+            1 for line in lines if match_header("android", line) or match_header("ios", line)
+        )
+        return 0.0 if hits == 0 else min(1.0, 0.6 + 0.4 * hits / min(len(lines), 10))
+
+    def streams(self, source: Source, options: ParseOptions) -> Iterator[ChatStream]:
+        plan = survey(source, options)
+        reader = _ChatReader(source, options, plan)
+        yield ChatStream(
+            reader.header, reader.records(source), reader.book, reader.report, reader.finish
+        )

@@ -1,0 +1,322 @@
+"""WhatsApp layouts from formats/whatsapp.md, written as small invented exports."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from nigehbaan.chats import (
+    AmbiguousDateOrder,
+    ChatFormat,
+    EventKind,
+    MediaKind,
+    Message,
+    SystemEvent,
+    detect,
+    parse,
+)
+from nigehbaan.chats.whatsapp import parser as wa_parser
+
+NNBSP, NBSP, LRM = "\u202f", "\u00a0", "\u200e"
+ENCRYPTION = (
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+    "WhatsApp, can read or listen to them. Tap to learn more."
+)
+
+
+def write(folder: Path, name: str, lines: list[str]) -> Path:
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def messages(export_records: tuple[object, ...]) -> list[Message]:
+    return [r for r in export_records if isinstance(r, Message)]
+
+
+def events(export_records: tuple[object, ...]) -> list[SystemEvent]:
+    return [r for r in export_records if isinstance(r, SystemEvent)]
+
+
+ANDROID_DMY = [
+    f"31/12/2023, 23:50 - {ENCRYPTION}",
+    '31/12/2023, 23:51 - You created group "Book club"',
+    "31/12/2023, 23:52 - You added \u202a+92 300 1234567\u202c, Bob and Carol",
+    "31/12/2023, 23:53 - Ali Khan: hello everyone",
+    "who has read chapter two?",
+    "01/01/2024, 00:01 - \u202a+92 300 1234567\u202c: <Media omitted>",
+    "01/01/2024, 00:02 - Bob: IMG-20240101-WA0001.jpg (file attached)",
+    "the cover",
+    "01/01/2024, 00:03 - Bob: thanks @923001234567",
+    "01/01/2024, 00:04 - Carol: This message was deleted",
+    "01/01/2024, 00:05 - Carol: see you at six <This message was edited>",
+    "01/01/2024, 00:06 - Bob left",
+]
+
+
+def test_android_day_first_24h(tmp_path: Path) -> None:
+    path = write(tmp_path, "WhatsApp Chat with Book club.txt", ANDROID_DMY)
+    export = parse(path)
+    assert export.format is ChatFormat.WHATSAPP
+    assert export.title == "Book club" and export.chat_type == "group"
+    assert [e.kind for e in events(export.records)] == [
+        EventKind.ENCRYPTION_NOTICE, EventKind.CREATED, EventKind.ADDED, EventKind.LEFT,
+    ]  # fmt: skip
+    added = events(export.records)[2]
+    assert added.actor is not None and added.actor.is_owner
+    assert [t.key for t in added.targets] == ["tel:+923001234567", "name:Bob", "name:Carol"]
+    assert added.targets[0].country == "PK"
+    first, omitted, attached, mention, deleted, edited = messages(export.records)
+    assert first.text == "hello everyone\nwho has read chapter two?" and first.position == 4
+    assert first.raw == "31/12/2023, 23:53 - Ali Khan: hello everyone\nwho has read chapter two?"
+    assert first.timestamp == datetime(2023, 12, 31, 23, 53) and first.local_time
+    assert omitted.media is not None and omitted.media.not_hashable is not None
+    assert omitted.sender is not None and omitted.sender.phone_e164 == "+923001234567"
+    assert attached.media is not None and attached.media.kind is MediaKind.IMAGE
+    assert attached.media.file_name == "IMG-20240101-WA0001.jpg" and attached.text == "the cover"
+    assert [m.key for m in mention.mentions] == ["tel:+923001234567"]
+    assert deleted.deleted and not deleted.text
+    assert edited.edited and edited.text == "see you at six"
+    report = export.report
+    assert (report.lines_read, report.messages, report.events) == (12, 6, 4)
+    assert report.unparsed_lines == 2 and report.date_order == "dmy" and report.locale == "en"
+    assert report.first_timestamp == datetime(2023, 12, 31, 23, 50)
+
+
+def test_android_month_first_12h_with_narrow_space(tmp_path: Path) -> None:
+    path = write(tmp_path, "chat.txt", [
+        f"9/25/23, 2:22{NNBSP}PM - Ana: hi",
+        f"9/25/23, 11:05{NNBSP}PM - Ben: good night",
+        f"9/26/23, 12:01{NNBSP}AM - Ana: late",
+    ])  # fmt: skip
+    stamps = [m.timestamp for m in parse(path).records]
+    assert stamps == [datetime(2023, 9, 25, 14, 22), datetime(2023, 9, 25, 23, 5),
+                      datetime(2023, 9, 26, 0, 1)]  # fmt: skip
+
+
+def test_android_spanish_with_p_m(tmp_path: Path) -> None:
+    path = write(tmp_path, "Chat de WhatsApp con Amigos.txt", [
+        f"13/02/22 3:45 p.{NBSP}m. - Lucía creó el grupo \"Amigos\"",
+        "13/02/22 3:46 p. m. - Lucía añadió a Mateo y Sofía",
+        "13/02/22 3:47 p. m. - Mateo: <Multimedia omitido>",
+        "14/02/22 9:00 a. m. - Sofía salió del grupo",
+    ])  # fmt: skip
+    export = parse(path)
+    assert export.title == "Amigos" and export.report.locale == "es"
+    created, added, left = events(export.records)
+    assert created.timestamp == datetime(2022, 2, 13, 15, 45)
+    assert [t.label for t in added.targets] == ["Mateo", "Sofía"]
+    assert left.kind is EventKind.LEFT and left.timestamp == datetime(2022, 2, 14, 9, 0)
+    (media,) = messages(export.records)
+    assert media.media is not None and media.media.not_hashable is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("03.08.21, 12:30 - Jana: Hallo", datetime(2021, 8, 3, 12, 30)),
+        ("13.6.2018 klo 21.25.15 - Aino: Moi", datetime(2018, 6, 13, 21, 25, 15)),
+    ],
+)
+def test_german_and_finnish_layouts(tmp_path: Path, line: str, expected: datetime) -> None:
+    export = parse(write(tmp_path, "chat.txt", [line]), date_order="dmy")
+    assert export.records[0].timestamp == expected
+    assert isinstance(export.records[0], Message) and export.records[0].text in ("Hallo", "Moi")
+
+
+def test_ios_day_first_with_sender_before_system_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "_chat.txt", [
+        f"[31/12/2023, 23:59:01] Book club: {LRM}{ENCRYPTION}",
+        f"[31/12/2023, 23:59:02] Book club: {LRM}Ali created group “Book club”",
+        f"[31/12/2023, 23:59:03] Ali: {LRM}Ali added Bob",
+        "[31/12/2023, 23:59:04] Bob: Ali added Bob",
+        f"{LRM}[31/12/2023, 23:59:05] Bob: {LRM}image omitted",
+    ])  # fmt: skip
+    export = parse(path)
+    kinds = [r.kind for r in export.records if isinstance(r, SystemEvent)]
+    assert kinds == [EventKind.ENCRYPTION_NOTICE, EventKind.CREATED, EventKind.ADDED]
+    typed, image = messages(export.records)
+    assert typed.text == "Ali added Bob"
+    assert image.media is not None and image.media.kind is MediaKind.IMAGE
+    assert export.title == "Book club"
+
+
+PHOTO = "00000042-PHOTO-2023-10-31-15-35-00.jpg"
+
+
+def test_ios_month_first_12h_with_marks_and_attachment(tmp_path: Path) -> None:
+    path = write(tmp_path, "_chat.txt", [
+        f"{LRM}[10/31/23, 3:34:33{NNBSP}PM] Group: {LRM}You created group “Walkers”",
+        f"[10/31/23, 3:35:00{NNBSP}PM] ~{NNBSP}Sam: {LRM}<attached: {PHOTO}>",
+        f"[10/31/23, 3:36:00{NNBSP}PM] Sam: {LRM}video omitted",
+    ])  # fmt: skip
+    export = parse(path)
+    created = export.records[0]
+    assert isinstance(created, SystemEvent) and created.new_value == "Walkers"
+    assert created.timestamp == datetime(2023, 10, 31, 15, 34, 33)
+    photo = export.records[1]
+    assert isinstance(photo, Message) and photo.media is not None
+    assert photo.media.file_name == PHOTO
+    assert photo.media.kind is MediaKind.IMAGE and photo.media.attached
+    assert photo.media.path is None and photo.media.not_hashable is not None
+
+
+ENGLISH_EVENTS = [
+    (ENCRYPTION, EventKind.ENCRYPTION_NOTICE),
+    ("Messages to this group are now secured with end-to-end encryption. Tap for more info.",
+     EventKind.ENCRYPTION_NOTICE),
+    ('Ali created group "G"', EventKind.CREATED),
+    ('You created group "G"', EventKind.CREATED),
+    ("Ali created this group", EventKind.CREATED),
+    ("Ali added Bob", EventKind.ADDED),
+    ("Ali added Bob, Carol and Dan", EventKind.ADDED),
+    ("Ali added you", EventKind.ADDED),
+    ("You were added", EventKind.ADDED),
+    ("Ali removed Bob", EventKind.REMOVED),
+    ("Ali removed you", EventKind.REMOVED),
+    ("Bob left", EventKind.LEFT),
+    ("Bob joined using this group's invite link", EventKind.JOINED_BY_LINK),
+    ("Bob joined using a group link", EventKind.JOINED_BY_LINK),
+    ("Bob joined from the community", EventKind.JOINED_BY_LINK),
+    ('Ali changed the subject from "A" to "B"', EventKind.SUBJECT_CHANGED),
+    ('Ali changed the group name from "A" to "B"', EventKind.SUBJECT_CHANGED),
+    ("Ali changed this group's icon", EventKind.ICON_CHANGED),
+    ("Ali changed the group description", EventKind.DESCRIPTION_CHANGED),
+    ("You're now an admin", EventKind.ADMIN_GRANTED),
+    ("You're no longer an admin", EventKind.ADMIN_REVOKED),
+]  # fmt: skip
+SPANISH_EVENTS = [
+    ("Los mensajes y las llamadas están cifrados de extremo a extremo. Nadie fuera de este chat "
+     "puede leerlos ni escucharlos.", EventKind.ENCRYPTION_NOTICE),
+    ('Ali creó el grupo "G"', EventKind.CREATED),
+    ('Creaste el grupo "G"', EventKind.CREATED),
+    ("Ali añadió a Bob", EventKind.ADDED),
+    ("Añadiste a Bob", EventKind.ADDED),
+    ("Ali te añadió", EventKind.ADDED),
+    ("Ali eliminó a Bob", EventKind.REMOVED),
+    ("Ali te eliminó", EventKind.REMOVED),
+    ("Bob salió del grupo", EventKind.LEFT),
+    ("Saliste del grupo", EventKind.LEFT),
+    ("Bob se unió usando el enlace de invitación de este grupo", EventKind.JOINED_BY_LINK),
+    ('Ali cambió el asunto de "A" a "B"', EventKind.SUBJECT_CHANGED),
+    ("Ali cambió el ícono de este grupo", EventKind.ICON_CHANGED),
+    ("Ahora eres admin. del grupo", EventKind.ADMIN_GRANTED),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "kind"), ENGLISH_EVENTS + SPANISH_EVENTS)
+def test_every_system_event_by_wording(tmp_path: Path, text: str, kind: EventKind) -> None:
+    android = parse(write(tmp_path, "a.txt", [f"13/01/2024, 10:00 - {text}"]))
+    ios = parse(write(tmp_path, "i.txt", [f"[13/01/2024, 10:00:00] G: {LRM}{text}"]))
+    for export in (android, ios):
+        (event,) = export.records
+        assert isinstance(event, SystemEvent) and event.kind is kind
+
+
+def test_subject_values_and_owner(tmp_path: Path) -> None:
+    export = parse(write(tmp_path, "a.txt", [
+        "13/01/2024, 10:00 - Ali added you",
+        '13/01/2024, 10:01 - Ali changed the subject from "Old: one" to "New"',
+        "13/01/2024, 10:02 - Me Myself: You deleted this message",
+        "13/01/2024, 10:03 - Me Myself: hi",
+    ]))  # fmt: skip
+    added, subject, deleted, hello = export.records
+    assert isinstance(added, SystemEvent) and added.targets[0].is_owner
+    assert isinstance(subject, SystemEvent) and (subject.old_value, subject.new_value) == (
+        "Old: one", "New",
+    )  # fmt: skip
+    assert export.title == "New"
+    assert isinstance(hello, Message) and hello.sender is not None and hello.sender.is_owner
+    assert isinstance(deleted, Message) and deleted.deleted
+    owner = next(m for m in export.members if m.ref.is_owner)
+    assert set(owner.labels) == {"you", "Me Myself"} and owner.messages == 2
+
+
+def test_ambiguous_date_order_asks(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", ["01/02/2024, 10:00 - Ali: hi", "03/04/2024, 10:00 - Bo: yo"])
+    with pytest.raises(AmbiguousDateOrder, match='date_order="dmy"'):
+        parse(path)
+    assert parse(path, date_order="mdy").records[1].timestamp == datetime(2024, 3, 4, 10, 0)
+    assert parse(path, date_order="dmy").records[1].timestamp == datetime(2024, 4, 3, 10, 0)
+
+
+def test_day_above_twelve_on_the_last_line_decides(tmp_path: Path) -> None:
+    lines = [f"0{d}/01/2024, 10:00 - Ali: hi" for d in range(1, 10)] + [
+        "13/01/2024, 10:00 - Ali: last"
+    ]
+    export = parse(write(tmp_path, "a.txt", lines))
+    assert export.report.date_order == "dmy"
+    assert export.records[0].timestamp == datetime(2024, 1, 1, 10, 0)
+
+
+def test_header_shaped_line_inside_a_message_stays_text(tmp_path: Path) -> None:
+    export = parse(write(tmp_path, "a.txt", [
+        "13/01/2024, 10:00 - Ali: I copied this:",
+        "13/01/2024, 09:00 - Bob: an old line",
+        "13/01/2024, 10:05 - Bob: ok",
+    ]))  # fmt: skip
+    first, second = export.records
+    assert isinstance(first, Message) and first.text.endswith("09:00 - Bob: an old line")
+    assert second.position == 3
+    assert any("line 2" in w for w in export.report.warnings)
+
+
+def test_time_that_really_runs_backwards_is_kept_with_a_warning(tmp_path: Path) -> None:
+    lines = ["13/01/2024, 10:00 - Ali: before"] + [
+        f"13/01/2024, 09:0{i} - Bob: after {i}" for i in range(6)
+    ]
+    export = parse(write(tmp_path, "a.txt", lines))
+    assert len(export.records) == 7
+    assert [r.position for r in export.records] == list(range(1, 8))
+    assert any("time runs backwards" in w for w in export.report.warnings)
+    assert export.report.unparsed_lines == 0
+
+
+def test_name_containing_colon_space(tmp_path: Path) -> None:
+    export = parse(write(tmp_path, "a.txt", [
+        "13/01/2024, 10:00 - Ali added Dr: Sara",
+        "13/01/2024, 10:01 - Dr: Sara: hello: all",
+    ]))  # fmt: skip
+    message = export.records[1]
+    assert isinstance(message, Message) and message.sender is not None
+    assert message.sender.label == "Dr: Sara" and message.text == "hello: all"
+
+
+def test_zip_with_media_lists_attachments(tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Walkers.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("WhatsApp Chat with Walkers.txt", "\n".join([
+            "13/01/2024, 10:00 - Ali: IMG-20240113-WA0001.jpg (file attached)",
+            "13/01/2024, 10:01 - Ali: VID-20240113-WA0002.mp4 (file attached)",
+        ]))  # fmt: skip
+        zf.writestr("IMG-20240113-WA0001.jpg", b"\xff\xd8 invented bytes")
+    assert detect(path).format is ChatFormat.WHATSAPP
+    export = parse(path)
+    assert [a.name for a in export.attachments] == ["IMG-20240113-WA0001.jpg"]
+    image, video = export.records
+    assert isinstance(image, Message) and image.media is not None
+    assert image.media.path == "IMG-20240113-WA0001.jpg" and image.media.not_hashable is None
+    assert isinstance(video, Message) and video.media is not None
+    assert video.media.kind is MediaKind.VIDEO and video.media.path is None
+    assert video.media.not_hashable is not None
+
+
+def test_export_cap_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wa_parser, "_CAP_WITHOUT_MEDIA", 3)
+    lines = [f"13/01/2024, 10:0{i} - Ali: m{i}" for i in range(4)]
+    export = parse(write(tmp_path, "a.txt", lines))
+    assert any("most recent part" in w for w in export.report.warnings)
+
+
+def test_unknown_system_line_and_orphans_are_counted(tmp_path: Path) -> None:
+    export = parse(write(tmp_path, "a.txt", [
+        "stray text before any header",
+        "13/01/2024, 10:00 - Something new happened",
+    ]))  # fmt: skip
+    (event,) = export.records
+    assert isinstance(event, SystemEvent) and event.kind is EventKind.OTHER
+    assert export.report.unparsed_lines == 1
+    assert any("not recognised" in w for w in export.report.warnings)
