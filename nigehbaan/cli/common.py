@@ -20,7 +20,7 @@ from nigehbaan.core.auth import actor_for, get_user
 from nigehbaan.core.credentials import configure_password_hashing
 from nigehbaan.core.db import make_engine, make_session_factory, transaction
 from nigehbaan.core.errors import DomainError
-from nigehbaan.core.schema import current_revision, head_revision
+from nigehbaan.core.schema import is_current
 from nigehbaan.core.settings import Settings
 
 P = ParamSpec("P")
@@ -70,7 +70,7 @@ def database(config: Settings) -> Iterator[Session]:
     """One transaction on an initialised database."""
     engine = make_engine(config.effective_database_url)
     try:
-        if current_revision(engine) != head_revision():
+        if not is_current(engine):
             fail("the database is not initialised or is out of date: run 'nigehbaan init'")
         with transaction(make_session_factory(engine)) as session:
             yield session

@@ -1,4 +1,9 @@
-"""Creating and migrating the database: always through the one Alembic history."""
+"""Creating and migrating the database: always through the one Alembic history.
+
+Each capability owns a branch of that history, rooted in the core's first revision (and
+`depends_on` the branches whose tables it references), so capabilities can add tables
+independently. Upgrading means upgrading every head.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ def alembic_config() -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "heads") -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -33,10 +38,14 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_heads(engine: Engine) -> frozenset[str]:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def script_heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    return current_heads(engine) == script_heads()

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from nigehbaan.core.db import make_engine
-from nigehbaan.core.schema import current_revision, downgrade, head_revision, migrate
+from nigehbaan.core.schema import downgrade, is_current, migrate
 from nigehbaan.models import Base
 from tests.support import POSTGRES_URL, backend
 
@@ -40,7 +40,7 @@ def scratch(tmp_path: Path) -> Iterator[Engine]:
 
 def test_upgrade_matches_models_and_downgrade_unwinds(scratch: Engine) -> None:
     migrate(scratch)
-    assert current_revision(scratch) == head_revision()
+    assert is_current(scratch)
     with scratch.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
