@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, actor_for_api_token, session_for_token, session_ref
@@ -41,11 +41,19 @@ def get_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def web_session(request: Request, db: Db) -> WebSession:
+def _factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
+def web_session(request: Request) -> WebSession:
+    """Who is calling is settled in a short transaction of its own, so a route that runs its own
+    units of work (an ingest) never waits behind the request's."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthenticated("log in first")
-    web = session_for_token(db, token)
+    with transaction(_factory(request)) as session:
+        web = session_for_token(session, token)
     request.state.actor = actor_for(web.user, session_ref(web))
     return web
 
@@ -55,12 +63,13 @@ def check_csrf(web: WebSession, presented: str | None) -> None:
         raise Forbidden("the form or request lacks a valid CSRF token: reload the page")
 
 
-def _api_actor(request: Request, db: Db) -> Actor:
+def _api_actor(request: Request) -> Actor:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        actor = actor_for_api_token(db, header[7:].strip())
+        with transaction(_factory(request)) as session:
+            actor = actor_for_api_token(session, header[7:].strip())
     elif request.cookies.get(SESSION_COOKIE):
-        web = web_session(request, db)
+        web = web_session(request)
         if request.method not in SAFE_METHODS:
             check_csrf(web, request.headers.get(CSRF_HEADER))
         actor = actor_for(web.user, session_ref(web))

@@ -16,6 +16,7 @@ from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.web.app import create_app
+from tests.browser.helpers import log_in
 from tests.support import Account, serving
 
 
@@ -36,15 +37,6 @@ def site(settings: Settings, accounts: dict[str, Account],
         refs = {"fresh": fresh.reference, "late": late.reference}
     with serving(create_app(settings)) as base:
         yield {"base": base, **refs}
-
-
-def log_in(page: Page, base: str, account: Account, code: str = "") -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password)
-    if code:
-        page.get_by_label("One-time code").fill(code)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_supervisor_logs_in_with_totp_and_moves_a_case(page: Page, site: dict[str, str],

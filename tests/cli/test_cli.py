@@ -10,30 +10,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from nigehbaan.cli.main import app
 from nigehbaan.core.audit import AuditEvent
 from nigehbaan.core.db import transaction
-from nigehbaan.core.settings import Settings
+from tests.cli.runner import run
 from tests.support import Account
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("NIGEHBAAN_HOME", str(settings.home))
-    monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("NIGEHBAAN_USER", raising=False)
-    return CliRunner()
-
-
-def run(cli: CliRunner, *args: str, input: str | None = None, code: int = 0) -> str:
-    result = cli.invoke(app, list(args), input=input)
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    if code == 1:
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-        return lines[0]
-    return result.stdout
 
 
 def test_init_is_idempotent(cli: CliRunner) -> None:

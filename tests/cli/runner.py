@@ -1,0 +1,18 @@
+"""Running a command and checking the project's rules for its output."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from nigehbaan.cli.main import app
+
+
+def run(cli: CliRunner, *args: str, input: str | None = None, code: int = 0) -> str:
+    result = cli.invoke(app, list(args), input=input)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    if code == 1:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+        return lines[0]
+    return result.stdout
