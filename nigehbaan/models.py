@@ -3,5 +3,6 @@
 from nigehbaan.cases import models as cases_models
 from nigehbaan.core import audit, chain, users
 from nigehbaan.core.db import Base
+from nigehbaan.evidence import models as evidence_models
 
-__all__ = ["Base", "audit", "cases_models", "chain", "users"]
+__all__ = ["Base", "audit", "cases_models", "chain", "evidence_models", "users"]

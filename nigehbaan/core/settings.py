@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     session_hours: int = 12
     unit_name: str = "Cybercrime Wing"
+    vault_dir: Path | None = None
+    vault_key_file: Path | None = None
     password_time_cost: int = Field(default=3, ge=1, le=20)
     password_memory_kib: int = Field(default=65536, ge=1024)
 

@@ -15,6 +15,8 @@ from nigehbaan.core import console as core_console
 from nigehbaan.core.credentials import configure_password_hashing
 from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.settings import Settings
+from nigehbaan.evidence import api as evidence_api
+from nigehbaan.evidence import console as evidence_console
 from nigehbaan.web import errors, filters
 
 SECURITY_HEADERS = {
@@ -63,5 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(cases_api.router, prefix="/api/v1")
     app.include_router(core_console.router)
     app.include_router(cases_console.router)
+    app.include_router(evidence_api.router, prefix="/api/v1")
+    app.include_router(evidence_console.router)
     app.mount("/static", StaticFiles(packages=[("nigehbaan.web", "static")]), name="static")
     return app

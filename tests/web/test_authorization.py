@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.cases import register
@@ -20,6 +22,7 @@ from nigehbaan.core.audit import AuditEvent
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
+from nigehbaan.evidence import acquisition, queries
 from tests.support import Account
 
 ROLES = ["anonymous", "analyst", "investigator", "supervisor", "auditor", "admin", "outsider"]
@@ -27,6 +30,8 @@ EVERYONE = {"analyst", "investigator", "supervisor", "auditor", "admin", "outsid
 READERS = {"analyst", "investigator", "supervisor"}
 WRITERS = {"investigator", "supervisor"}
 _counter = itertools.count(1)
+UPLOAD = "__upload_source__"
+"""A body holding this key is sent as a multipart upload with that source."""
 
 
 class World:
@@ -42,6 +47,19 @@ class World:
                 title="Walk case", channel=channel,
                 persons=[{"role": "victim", "full_name": "V"}]), self.settings)  # type: ignore[list-item]
             return case.reference, case.persons[0].id
+
+    def item(self) -> tuple[str, str]:
+        """A case holding one generated picture, ingested the ordinary way."""
+        reference, _person = self.case()
+        folder = self.settings.home / f"media-{next(_counter)}"
+        folder.mkdir()
+        Image.new("RGB", (64, 48), (next(_counter) % 250, 90, 160)).save(folder / "a.png")
+        with ThreadPoolExecutor(1) as pool:
+            acquisition.ingest(self.factory, self.accounts["investigator"].actor, reference,
+                               folder, "walk", self.settings, executor=pool)
+        with transaction(self.factory) as session:
+            sha = queries.case_items(session, self.accounts["investigator"].actor, reference)
+        return reference, sha[0].sha256
 
     def token(self, role: str) -> str:
         with transaction(self.factory) as session:
@@ -66,6 +84,21 @@ def _case_call(suffix: str, body: dict[str, Any] | None, status: int,
         ref, person = world.case(channel)
         return f"/api/v1/cases/{ref}{suffix.format(person=person)}", body, status
     return build
+
+
+def _item_call(suffix: str, body: dict[str, Any] | None, status: int,
+               in_case: bool = False) -> Callable[[World, str], Call]:
+    def build(world: World, role: str) -> Call:
+        ref, sha = world.item()
+        if in_case:
+            return f"/api/v1/cases/{ref}{suffix.format(sha=sha)}", body, status
+        return f"/api/v1/evidence/{sha}{suffix}", body, status
+    return build
+
+
+def _upload(world: World, role: str) -> Call:
+    ref, _person = world.case()
+    return f"/api/v1/cases/{ref}/evidence", {UPLOAD: "walk"}, 201
 
 
 def _fixed(path: str, body: dict[str, Any] | None, status: int) -> Callable[[World, str], Call]:
@@ -107,6 +140,18 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] =
     ("POST", "/api/v1/cases/{reference}/persons/{person_id}/identifiers"): (WRITERS, _case_call(
         "/persons/{person}/identifiers", {"kind": "email", "value": "w@example.org"}, 201)),
     ("GET", "/api/v1/cases/{reference}/links"): (READERS, _case_call("/links", None, 200)),
+    ("GET", "/api/v1/cases/{reference}/evidence"): (READERS, _case_call("/evidence", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/evidence"): (WRITERS, _upload),
+    ("GET", "/api/v1/evidence/{sha256}"): (READERS, _item_call("", None, 200)),
+    ("GET", "/api/v1/evidence/{sha256}/preview"): (READERS, _item_call("/preview", None, 200)),
+    ("POST", "/api/v1/evidence/{sha256}/view"): (READERS, _item_call(
+        "/view", {"reason": "compare with the complaint"}, 200)),
+    ("GET", "/api/v1/evidence/{sha256}/custody"): (READERS, _item_call("/custody", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/evidence/{sha256}/review"): (READERS, _item_call(
+        "/evidence/{sha}/review", {"category": "B1"}, 200, in_case=True)),
+    ("GET", "/api/v1/cases/{reference}/custody"): (READERS, _case_call("/custody", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/evidence/verify"): (READERS, _case_call(
+        "/evidence/verify", None, 200)),
 }
 
 
@@ -129,7 +174,11 @@ def test_every_route_with_every_role(client: TestClient, factory: sessionmaker[S
         path, body, ok_status = build(world, role)
         anonymous = role == "anonymous" or (method, path) == ("POST", "/api/v1/auth/token")
         headers = {} if anonymous else {"Authorization": f"Bearer {world.token(role)}"}
-        response = client.request(method, path, json=body, headers=headers)
+        if body is not None and UPLOAD in body:
+            response = client.post(path, data={"source": body[UPLOAD]}, headers=headers,
+                                   files=[("files", ("a.txt", b"benign text", "text/plain"))])
+        else:
+            response = client.request(method, path, json=body, headers=headers)
         if role in allowed:
             expected = ok_status
         elif method == "POST" and path == "/api/v1/auth/token":

@@ -1,0 +1,178 @@
+"""Acquiring seized media into a case: walk, store and analyse on workers, record in batches.
+
+Each batch of results is one transaction, and the vault write happens before it, so a run
+killed at any point leaves whole items or nothing; started again with the same source, it skips
+what was recorded and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from nigehbaan.cases.access import load_case
+from nigehbaan.core import audit
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.clock import utcnow
+from nigehbaan.core.db import transaction
+from nigehbaan.core.errors import Invalid
+from nigehbaan.core.roles import Permission
+from nigehbaan.core.settings import Settings
+from nigehbaan.evidence import records
+from nigehbaan.evidence.archives import Leaf, Refused, walk
+from nigehbaan.evidence.executor import cores, open_executor
+from nigehbaan.evidence.ingest import Ingested, ingest_file
+from nigehbaan.evidence.store import open_vault
+from nigehbaan.evidence.vault import Vault
+
+Progress = Callable[[int], None]
+"""Told the size of each file as it is recorded."""
+
+
+@dataclass
+class IngestSummary:
+    case: str
+    source: str
+    files: int = 0
+    new_content: int = 0
+    already_recorded: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Run:
+    factory: sessionmaker[Session]
+    actor: Actor
+    reference: str
+    source: str
+    summary: IngestSummary
+    progress: Progress | None
+    vault: Vault
+    prefix: str
+    """The folder's own name, so two folders ingested under one source stay apart."""
+    batch: list[tuple[Leaf, Ingested]] = field(default_factory=list)
+    refusals: list[Refused] = field(default_factory=list)
+
+    def flush(self) -> None:
+        if not self.batch and not self.refusals:
+            return
+        with transaction(self.factory) as session:
+            case = load_case(session, self.actor, self.reference, Permission.CASE_WRITE)
+            now = utcnow()
+            for leaf, done in self.batch:
+                item = records.item_for(session, done.facts)
+                records.link(session, self.actor, case, item, self.source, self.name(leaf), now)
+            for refused in self.refusals:
+                records.refuse(session, case, self.source, self.name(refused), refused.reason,
+                               now)
+        for leaf, done in self.batch:
+            self.summary.files += 1
+            self.summary.new_content += done.created
+            self.summary.bytes += leaf.size
+            if self.progress:
+                self.progress(leaf.size)
+        self.summary.refused += [(self.name(r), r.reason) for r in self.refusals]
+        self.batch.clear()
+        self.refusals.clear()
+
+    def name(self, item: Leaf | Refused) -> str:
+        return self.prefix + item.display
+
+
+def _release(leaf: Leaf) -> None:
+    if leaf.spooled:
+        leaf.path.unlink(missing_ok=True)
+
+
+def _check(path: Path, source: str) -> None:
+    if not path.exists() and not path.is_symlink():
+        raise Invalid(f"PATH: {path} does not exist")
+    if not source.strip():
+        raise Invalid("--source: say where this came from (e.g. 'phone of suspect 3')")
+
+
+def _prepare(factory: sessionmaker[Session], actor: Actor, reference: str,
+             source: str) -> tuple[str, set[str]]:
+    with transaction(factory) as session:
+        case = load_case(session, actor, reference, Permission.CASE_WRITE)
+        return case.reference, records.known_paths(session, case, source)
+
+
+def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str],
+          window: int, batch_size: int) -> None:
+    task = partial(ingest_file, vault=run.vault)
+    pending: deque[tuple[Leaf, Future[Ingested]]] = deque()
+
+    def settle() -> None:
+        leaf, future = pending.popleft()
+        run.batch.append((leaf, future.result()))
+        _release(leaf)
+        if len(run.batch) >= batch_size:
+            run.flush()
+
+    for found in walk(root, spool):
+        if isinstance(found, Refused):
+            if run.name(found) not in known:
+                run.refusals.append(found)
+            continue
+        if run.name(found) in known:
+            run.summary.already_recorded += 1
+            _release(found)
+            continue
+        pending.append((found, executor.submit(task, found.path)))
+        while len(pending) >= window:
+            settle()
+    while pending:
+        settle()
+    run.flush()
+
+
+@contextmanager
+def _executor(given: Executor | None, scheduler: str | None) -> Iterator[Executor]:
+    if given is not None:
+        yield given
+        return
+    with open_executor(scheduler) as pool:
+        yield pool
+
+
+def ingest(factory: sessionmaker[Session], actor: Actor, reference: str, path: Path,
+           source: str, settings: Settings, *, scheduler: str | None = None,
+           progress: Progress | None = None, batch_size: int = 64,
+           executor: Executor | None = None) -> IngestSummary:
+    """Store and analyse every file under `path` into the case; see the module docstring.
+
+    `executor` runs the work in the caller's own pool (a web upload uses a thread); otherwise
+    local worker processes, or the Dask cluster at `scheduler`."""
+    _check(path, source)
+    case_ref, known = _prepare(factory, actor, reference, source)
+    started = time.perf_counter()
+    prefix = f"{path.name}/" if path.is_dir() else ""
+    run = _Run(factory, actor, case_ref, source.strip(), IngestSummary(case_ref, source.strip()),
+               progress, open_vault(settings), prefix)
+    spool_root = settings.home / "spool"
+    spool_root.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(dir=spool_root) as spool, \
+                _executor(executor, scheduler or settings.scheduler or None) as pool:
+            _pump(run, pool, path, Path(spool), known, window=4 * cores(),
+                  batch_size=batch_size)
+    finally:
+        run.summary.seconds = time.perf_counter() - started
+    with transaction(factory) as session:
+        audit.record(session, actor, "evidence.ingest", "case", case_ref, detail={
+            "source": run.summary.source, "files": run.summary.files,
+            "new_content": run.summary.new_content, "refused": len(run.summary.refused),
+            "already_recorded": run.summary.already_recorded})
+    return run.summary

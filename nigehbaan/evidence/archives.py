@@ -1,0 +1,303 @@
+"""A safe walk through files, folders and archives inside archives.
+
+Seized exports arrive as zips of tars of photos, and an archive is input a suspect may have
+crafted: names that climb out of the extraction folder, links to the examiner's own files,
+members that expand a thousand-fold. Nothing is extracted by name: each member is streamed into a
+fresh spool file under limits, and every unsafe or unreadable member is refused with a reason
+while the walk goes on with the rest. Archives themselves are yielded too, since the container
+a file came in is evidence as well.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import stat
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Protocol, cast
+
+from nigehbaan.evidence.filetype import detect_file
+from nigehbaan.evidence.source import describe
+
+CHUNK = 1 << 20
+ARCHIVE_TYPES = frozenset({"zip", "tar", "gzip"})
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_depth: int = 5
+    """Archives opened inside one another, the outermost counting as 1."""
+    max_ratio: float = 100.0
+    """Uncompressed to compressed size of one member (or a gzip file)..."""
+    ratio_floor: int = 1 << 20
+    """...checked only above this size, where a high ratio can hurt."""
+    max_total_size: int = 64 << 30
+    """Bytes extracted over the whole walk."""
+    max_members: int = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    chain: tuple[str, ...]
+    """The file's name, then its name inside each container: `export.zip`, `photos/a.jpg`."""
+    path: Path
+    """The readable content: the original file, or a spool file under the caller's folder."""
+    size: int
+    spooled: bool
+    container: bool = False
+    """An archive whose members follow; stored like any file, opened by the walk."""
+
+    @property
+    def display(self) -> str:
+        return "/".join(self.chain)
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    chain: tuple[str, ...]
+    reason: str
+
+    @property
+    def display(self) -> str:
+        return "/".join(self.chain)
+
+
+Item = Leaf | Refused
+
+
+class _Refusal(Exception):
+    pass
+
+
+class _Readable(Protocol):
+    """`read1` makes at most one read below, so a stream that breaks off loses only the
+    piece being read, not everything a buffered `read` had gathered."""
+
+    def read1(self, size: int = -1, /) -> bytes: ...
+
+
+Opener = Callable[[], AbstractContextManager[_Readable]]
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why a member name must not be used, or None; backslashes count as separators."""
+    normal = name.replace("\\", "/")
+    if "\x00" in name:
+        return "name contains a NUL byte"
+    if normal.startswith("/") or re.match(r"[A-Za-z]:", normal):
+        return "absolute path"
+    if ".." in normal.split("/"):
+        return "path traversal (..)"
+    return None
+
+
+def _zip_refusal(info: zipfile.ZipInfo) -> str | None:
+    if info.flag_bits & 0x1:
+        return "encrypted member"
+    file_type = stat.S_IFMT(info.external_attr >> 16)
+    if info.create_system == 3 and file_type not in (0, stat.S_IFREG, stat.S_IFDIR):
+        if file_type == stat.S_IFLNK:
+            return "symbolic link"
+        return "special file (device, pipe, socket)"
+    return None
+
+
+def _tar_refusal(member: tarfile.TarInfo) -> str | None:
+    if member.issym():
+        return "symbolic link"
+    if member.islnk():
+        return "hard link"
+    if member.isdev():
+        return "special file (device, pipe)"
+    if not member.isfile():
+        return f"unsupported member type {member.type!r}"
+    return None
+
+
+class _Walk:
+    def __init__(self, spool_dir: Path, limits: Limits) -> None:
+        self.spool_dir = spool_dir
+        self.limits = limits
+        self.budget = limits.max_total_size
+        self.members = 0
+
+    def file(self, path: Path, chain: tuple[str, ...], depth: int, spooled: bool) -> Iterator[Item]:
+        kind = detect_file(path).name
+        is_archive = kind in ARCHIVE_TYPES
+        yield Leaf(chain, path, path.stat().st_size, spooled, container=is_archive)
+        if not is_archive:
+            return
+        if depth >= self.limits.max_depth:
+            yield Refused(chain, f"archive nested more than {self.limits.max_depth} deep; "
+                                 "not opened")
+            return
+        opener = {"zip": self.zip, "tar": self.tar, "gzip": self.gzip}[kind]
+        try:
+            yield from opener(path, chain, depth + 1)
+        except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as error:
+            yield Refused(chain, f"unreadable {kind} archive: {describe(error)}")
+
+    @property
+    def _too_compressed(self) -> str:
+        return f"compression ratio above {self.limits.max_ratio:g} (zip bomb?)"
+
+    def _ratio_cap(self, compressed: int) -> float:
+        return max(compressed * self.limits.max_ratio, self.limits.ratio_floor)
+
+    def _cap(self, compressed: int | None) -> tuple[float, str]:
+        caps = [(float(self.budget), f"total extracted size limit "
+                                     f"({self.limits.max_total_size} bytes) reached")]
+        if compressed is not None:
+            caps.append((self._ratio_cap(compressed), self._too_compressed))
+        return min(caps)
+
+    def spool(self, open_member: Opener, compressed: int | None,
+              keep_partial: bool = False) -> tuple[Path, str | None]:
+        """Copy a member into a new spool file, refusing it once it passes a limit.
+
+        With `keep_partial`, a stream that breaks off keeps what came before the break, and
+        the reason is returned with it: a cut `.tar.gz` still yields its first members.
+        """
+        self.members += 1
+        if self.members > self.limits.max_members:
+            raise _Refusal(f"more than {self.limits.max_members} members")
+        cap, why = self._cap(compressed)
+        fd, name = tempfile.mkstemp(dir=self.spool_dir, prefix="member-")
+        path, written, broken = Path(name), 0, None
+        try:
+            with os.fdopen(fd, "wb") as out, open_member() as member:
+                try:
+                    while chunk := member.read1(CHUNK):
+                        written += len(chunk)
+                        if written > cap:
+                            raise _Refusal(why)
+                        out.write(chunk)
+                except (EOFError, OSError, zlib.error) as error:
+                    if not keep_partial:
+                        raise
+                    broken = describe(error)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        self.budget -= written
+        return path, broken
+
+    def member(self, chain: tuple[str, ...], depth: int, open_member: Opener,
+               compressed: int | None) -> Iterator[Item]:
+        try:
+            path, _ = self.spool(open_member, compressed)
+        except _Refusal as refusal:
+            yield Refused(chain, str(refusal))
+            return
+        except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, NotImplementedError,
+                RuntimeError, ValueError) as error:
+            yield Refused(chain, f"unreadable member: {describe(error)}")
+            return
+        yield from self.file(path, chain, depth, spooled=True)
+
+    def zip(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                inner = (*chain, info.filename)
+                reason = unsafe_name(info.filename) or _zip_refusal(info)
+                if reason is None and info.file_size > self._ratio_cap(info.compress_size):
+                    reason = self._too_compressed
+                if reason:
+                    yield Refused(inner, reason)
+                    continue
+                opener = cast(Opener, partial(archive.open, info))
+                yield from self.member(inner, depth, opener, info.compress_size)
+
+    def tar(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+        with tarfile.open(path, mode="r:") as archive:
+            read = 0
+            while True:
+                try:
+                    entry = archive.next()
+                except (tarfile.TarError, OSError, EOFError) as error:
+                    yield Refused(chain, f"archive cut or corrupt after {read} members: "
+                                         f"{describe(error)}")
+                    return
+                if entry is None:
+                    return
+                read += 1
+                yield from self._tar_entry(archive, entry, chain, depth)
+
+    def _tar_entry(self, archive: tarfile.TarFile, entry: tarfile.TarInfo,
+                   chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+        if entry.isdir():
+            return
+        inner = (*chain, entry.name)
+        reason = unsafe_name(entry.name) or _tar_refusal(entry)
+        if reason:
+            yield Refused(inner, reason)
+            return
+
+        def open_entry() -> AbstractContextManager[_Readable]:
+            stream = archive.extractfile(entry)
+            if stream is None:
+                raise ValueError("no data")
+            return cast(AbstractContextManager[_Readable], stream)
+
+        yield from self.member(inner, depth, open_entry, None)
+
+    def gzip(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+        """A tar inside continues the same chain element (`a.tar.gz/x`); anything else is one
+        member named after the file without `.gz`."""
+        compressed = path.stat().st_size
+        try:
+            inner, broken = self.spool(partial(gzip.GzipFile, path, "rb"), compressed,
+                                       keep_partial=True)
+        except _Refusal as refusal:
+            yield Refused(chain, str(refusal))
+            return
+        if broken:
+            yield Refused(chain, f"compressed stream breaks off ({broken}); "
+                                 "what came before the break is kept")
+        if detect_file(inner).name == "tar":
+            try:
+                yield from self.tar(inner, chain, depth)
+            finally:
+                inner.unlink(missing_ok=True)
+            return
+        name = chain[-1].rsplit("/", 1)[-1]
+        stem = name[:-3] if name.lower().endswith(".gz") else f"{name}.decompressed"
+        yield from self.file(inner, (*chain, stem), depth, spooled=True)
+
+    def folder(self, root: Path) -> Iterator[Item]:
+        for path in sorted(root.rglob("*")):
+            chain = (path.relative_to(root).as_posix(),)
+            if path.is_symlink():
+                yield Refused(chain, "symbolic link")
+            elif path.is_dir():
+                continue
+            elif not path.is_file():
+                yield Refused(chain, "special file (device, pipe, socket)")
+            else:
+                yield from self.file(path, chain, 0, spooled=False)
+
+
+def walk(path: Path, spool_dir: Path, limits: Limits | None = None) -> Iterator[Item]:
+    """Every file under `path` (a file, a folder or an archive), in a stable order.
+
+    Spool files are left in `spool_dir` for the caller to analyse and then delete: the walk
+    cannot know when a worker is done with one.
+    """
+    walker = _Walk(spool_dir, limits or Limits())
+    if path.is_dir():
+        yield from walker.folder(path)
+    elif path.is_symlink():
+        yield Refused((path.name,), "symbolic link")
+    else:
+        yield from walker.file(path, (path.name,), 0, spooled=False)

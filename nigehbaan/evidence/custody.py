@@ -1,0 +1,45 @@
+"""Writing and reading the custody log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.chain import append
+from nigehbaan.core.clock import utcnow
+from nigehbaan.evidence.models import CustodyEvent
+
+
+class CustodyAction(StrEnum):
+    ACQUIRED = "acquired"
+    VIEWED = "viewed"
+    EXPORTED = "exported"
+    VERIFIED = "verified"
+    REVIEWED = "reviewed"
+
+
+def record(session: Session, actor: Actor, action: CustodyAction, sha256: str,
+           case_ref: str = "", reason: str = "", detail: dict[str, Any] | None = None,
+           ) -> CustodyEvent:
+    event = CustodyEvent(at=utcnow(), actor=actor.username, session_ref=actor.session_ref,
+                         action=action.value, sha256=sha256, case_ref=case_ref, reason=reason,
+                         detail=json.loads(json.dumps(detail or {}, default=str)))
+    append(session, event)
+    return event
+
+
+def history(session: Session, *, sha256: str = "", case_ref: str = "",
+            items: Sequence[str] = ()) -> list[CustodyEvent]:
+    """Events for one item, or for a case (its own events and those of the items it holds)."""
+    query = select(CustodyEvent).order_by(CustodyEvent.seq)
+    if sha256:
+        query = query.where(CustodyEvent.sha256 == sha256)
+    if case_ref:
+        query = query.where((CustodyEvent.case_ref == case_ref) | CustodyEvent.sha256.in_(items))
+    return list(session.execute(query).scalars())

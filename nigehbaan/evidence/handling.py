@@ -1,0 +1,89 @@
+"""Handling items: full view (with a reason), review and category, and vault verification.
+
+Each of these is a custody event, because a court may ask who saw an item, when and why.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.access import load_case
+from nigehbaan.core import audit
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.errors import Conflict, Invalid, NotFound
+from nigehbaan.core.roles import Permission
+from nigehbaan.evidence import custody
+from nigehbaan.evidence.models import CaseItem, EvidenceItem
+from nigehbaan.evidence.queries import held_by, load_item
+from nigehbaan.evidence.vault import Vault, VaultError
+from nigehbaan.evidence.views import VerifyView
+
+CATEGORY_LENGTH = 40
+
+
+def open_content(session: Session, actor: Actor, vault: Vault, sha256: str, reason: str,
+                 action: custody.CustodyAction = custody.CustodyAction.VIEWED,
+                 ) -> tuple[EvidenceItem, Iterator[bytes]]:
+    """The unblurred content. The vault verifies the whole blob against its SHA-256 before the
+    first chunk comes out, so a changed blob is refused before anything is shown."""
+    if len(reason.strip()) < 5:
+        raise Invalid(f"reason: say why this item is {action.value} unblurred")
+    item, view = load_item(session, actor, sha256)
+    chunks = vault.read_chunks(item.sha256)
+    try:
+        first = next(chunks, b"")
+    except VaultError as error:
+        raise Conflict(str(error)) from None
+    custody.record(session, actor, action, item.sha256, view.findings[0].case, reason.strip())
+    audit.record(session, actor, f"evidence.{action.value}", "item", item.sha256,
+                 detail={"reason": reason.strip()})
+    return item, itertools.chain([first], chunks)
+
+
+def review(session: Session, actor: Actor, reference: str, sha256: str, category: str,
+           reviewed: bool = True) -> CaseItem:
+    case = load_case(session, actor, reference, Permission.CASE_READ)
+    if len(category) > CATEGORY_LENGTH:
+        raise Invalid(f"category: at most {CATEGORY_LENGTH} characters")
+    links = session.execute(select(CaseItem).join(EvidenceItem).where(
+        CaseItem.case_id == case.id, EvidenceItem.sha256 == sha256.lower())).scalars().all()
+    if not links:
+        raise NotFound(f"item {sha256[:12]}… is not in case {case.reference}")
+    for link in links:
+        link.reviewed, link.reviewed_by, link.category = reviewed, actor.username, category.strip()
+    custody.record(session, actor, custody.CustodyAction.REVIEWED, sha256.lower(),
+                   case.reference, detail={"category": category.strip(), "reviewed": reviewed})
+    return links[0]
+
+
+def _hashes(session: Session, actor: Actor, reference: str) -> list[str]:
+    query = select(EvidenceItem.sha256).order_by(EvidenceItem.sha256)
+    if reference:
+        case = load_case(session, actor, reference)
+        query = query.where(EvidenceItem.id.in_(held_by(case.id)))
+    elif not actor.local_operator:
+        actor.require(Permission.AUDIT_READ)
+    return list(session.execute(query).scalars())
+
+
+def verify_vault(session: Session, actor: Actor, vault: Vault, reference: str = "") -> VerifyView:
+    """Re-hash every item (of one case, or all) and name each that no longer matches."""
+    bad: list[dict[str, str]] = []
+    hashes = _hashes(session, actor, reference)
+    for sha256 in hashes:
+        try:
+            outcome = vault.verify(sha256)
+            problem = "" if outcome.ok else outcome.reason or "does not match"
+        except (VaultError, OSError) as error:
+            problem = str(error)
+        if problem:
+            bad.append({"sha256": sha256, "problem": problem})
+        custody.record(session, actor, custody.CustodyAction.VERIFIED, sha256, reference,
+                       detail={"ok": not problem, "problem": problem})
+    audit.record(session, actor, "evidence.verify", "case" if reference else "vault", reference,
+                 detail={"checked": len(hashes), "bad": len(bad)})
+    return VerifyView(checked=len(hashes), bad=bad)

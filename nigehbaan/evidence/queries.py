@@ -1,0 +1,110 @@
+"""Reading the vault's records, with the case register's need-to-know applied."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.access import load_case, visible_clause
+from nigehbaan.cases.models import Case
+from nigehbaan.core import audit
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.errors import Forbidden, NotFound
+from nigehbaan.core.roles import Permission
+from nigehbaan.evidence import custody
+from nigehbaan.evidence.models import CaseItem, EvidenceFrame, EvidenceItem, EvidencePreview
+from nigehbaan.evidence.views import CustodyView, FindingView, ItemView
+
+
+def get_item(session: Session, sha256: str) -> EvidenceItem:
+    item = session.execute(select(EvidenceItem).where(
+        EvidenceItem.sha256 == sha256.strip().lower())).scalar_one_or_none()
+    if item is None:
+        raise NotFound(f"no evidence item with SHA-256 {sha256}")
+    return item
+
+
+def _views(session: Session, actor: Actor, items: Sequence[EvidenceItem]) -> list[ItemView]:
+    """Views of many items in three queries, whatever their number."""
+    ids = [item.id for item in items]
+    rows = session.execute(
+        select(CaseItem, Case.reference, visible_clause(actor).label("visible"))
+        .join(Case, Case.id == CaseItem.case_id).where(CaseItem.item_id.in_(ids))
+        .order_by(Case.reference, CaseItem.path)).all() if ids else []
+    frames: dict[int, int] = {item_id: count for item_id, count in session.execute(
+        select(EvidenceFrame.item_id, func.count(EvidenceFrame.id))
+        .where(EvidenceFrame.item_id.in_(ids)).group_by(EvidenceFrame.item_id)).all()}
+    findings: dict[int, list[FindingView]] = defaultdict(list)
+    hidden: dict[int, set[str]] = defaultdict(set)
+    for link, reference, visible in rows:
+        if not visible:
+            hidden[link.item_id].add(reference)
+            continue
+        findings[link.item_id].append(FindingView(
+            case=reference, source=link.source, path=link.path, acquired_at=link.acquired_at,
+            acquired_by=link.acquired_by, reviewed=link.reviewed, reviewed_by=link.reviewed_by,
+            category=link.category))
+    return [ItemView(sha256=item.sha256, sha1=item.sha1, md5=item.md5, size=item.size,
+                     mime=item.mime, kind=item.kind, pdq=item.pdq, pdq_quality=item.pdq_quality,
+                     perceptual=item.perceptual, perceptual_reason=item.perceptual_reason,
+                     duration=item.duration, frames=frames.get(item.id, 0),
+                     metadata=item.metadata_, findings=findings[item.id],
+                     other_cases=len(hidden[item.id])) for item in items]
+
+
+def load_item(session: Session, actor: Actor, sha256: str) -> tuple[EvidenceItem, ItemView]:
+    """The item if the actor may see a case holding it: the content is evidence of that case."""
+    actor.require(Permission.CASE_READ)
+    item = get_item(session, sha256)
+    view = _views(session, actor, [item])[0]
+    if not view.findings:
+        raise Forbidden(f"item {item.sha256[:12]}… is in no case assigned to you or your unit")
+    return item, view
+
+
+def item_detail(session: Session, actor: Actor, sha256: str) -> ItemView:
+    _item, view = load_item(session, actor, sha256)
+    audit.record(session, actor, "evidence.read", "item", view.sha256)
+    return view
+
+
+def held_by(case_id: int) -> Select[int]:
+    return select(CaseItem.item_id).where(CaseItem.case_id == case_id)
+
+
+def case_items(session: Session, actor: Actor, reference: str) -> list[ItemView]:
+    case = load_case(session, actor, reference)
+    items = session.execute(select(EvidenceItem).where(EvidenceItem.id.in_(held_by(case.id)))
+                            .order_by(EvidenceItem.sha256)).scalars().all()
+    views = _views(session, actor, items)
+    audit.record(session, actor, "evidence.list", "case", case.reference,
+                 detail={"items": len(views)})
+    return views
+
+
+def preview(session: Session, actor: Actor, sha256: str) -> bytes | None:
+    """The blurred preview: safe to show by default, still audited."""
+    item, _view = load_item(session, actor, sha256)
+    row = session.get(EvidencePreview, item.id)
+    audit.record(session, actor, "evidence.preview", "item", item.sha256)
+    return row.jpeg if row else None
+
+
+def custody_report(session: Session, actor: Actor, *, sha256: str = "",
+                   reference: str = "") -> list[CustodyView]:
+    if reference:
+        case = load_case(session, actor, reference)
+        held = session.execute(select(EvidenceItem.sha256).where(
+            EvidenceItem.id.in_(held_by(case.id)))).scalars().all()
+        events = custody.history(session, case_ref=case.reference, items=list(held))
+        subject = case.reference
+    else:
+        item, _view = load_item(session, actor, sha256)
+        events = custody.history(session, sha256=item.sha256)
+        subject = item.sha256
+    audit.record(session, actor, "custody.read", "custody", subject,
+                 detail={"events": len(events)})
+    return [CustodyView.model_validate(event, from_attributes=True) for event in events]

@@ -1,0 +1,105 @@
+"""Recording analysed files in the database: one item per content, one link per finding."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.models import Case
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.upsert import insert_ignore
+from nigehbaan.evidence import custody
+from nigehbaan.evidence.analyse import Facts
+from nigehbaan.evidence.models import (
+    CaseItem,
+    EvidenceFrame,
+    EvidenceItem,
+    EvidencePreview,
+    IngestRefusal,
+)
+from nigehbaan.evidence.perceptual import PerceptualResult
+
+
+def _perceptual(signals: tuple[PerceptualResult, ...]) -> tuple[str, str]:
+    """Status and reason: a perceptual hash that could not be made is never silently absent."""
+    if not signals:
+        return "not_applicable", ""
+    reasons = "; ".join(s.reason for s in signals if s.reason)
+    if any(s.available for s in signals):
+        return ("partial" if reasons else "ok"), reasons
+    return "unavailable", reasons or "no frame could be decoded"
+
+
+def _metadata(facts: Facts) -> dict[str, Any]:
+    if facts.metadata is None:
+        return {}
+    data = asdict(facts.metadata)
+    return {key: (value.isoformat() if isinstance(value, datetime) else value)
+            for key, value in data.items() if value not in (None, ())}
+
+
+def _new_item(facts: Facts) -> EvidenceItem:
+    status, reason = _perceptual(facts.signals)
+    image = facts.signal("pdq")
+    video = facts.signal("vpdq")
+    first = image if image is not None and image.available else video
+    item = EvidenceItem(
+        sha256=facts.digests.sha256, sha1=facts.digests.sha1, md5=facts.digests.md5,
+        size=facts.digests.size, mime=facts.filetype.mime, kind=facts.filetype.kind.value,
+        pdq=first.pdq if first else None, pdq_quality=first.quality if first else None,
+        perceptual=status, perceptual_reason=reason, duration=facts.duration,
+        metadata_=_metadata(facts))
+    if video is not None:
+        item.frames = [EvidenceFrame(seconds=f.seconds, pdq=f.pdq, quality=f.quality)
+                       for f in video.frames]
+    return item
+
+
+def item_for(session: Session, facts: Facts) -> EvidenceItem:
+    """The stored item for this content, created on first sight."""
+    sha256 = facts.digests.sha256
+    found = session.execute(
+        select(EvidenceItem).where(EvidenceItem.sha256 == sha256)).scalar_one_or_none()
+    if found is not None:
+        return found
+    item = _new_item(facts)
+    session.add(item)
+    session.flush()
+    if facts.preview is not None:
+        session.add(EvidencePreview(item_id=item.id, jpeg=facts.preview))
+    return item
+
+
+def link(session: Session, actor: Actor, case: Case, item: EvidenceItem, source: str,
+         path: str, at: datetime) -> bool:
+    """Tie an item to where it was found; True when this finding is new (and so acquired)."""
+    exists = session.execute(select(CaseItem.id).where(
+        CaseItem.case_id == case.id, CaseItem.source == source, CaseItem.path == path)).first()
+    if exists is not None:
+        return False
+    session.add(CaseItem(case_id=case.id, item_id=item.id, source=source, path=path,
+                         acquired_at=at, acquired_by=actor.username))
+    session.flush()
+    custody.record(session, actor, custody.CustodyAction.ACQUIRED, item.sha256, case.reference,
+                   detail={"source": source, "path": path, "size": item.size})
+    return True
+
+
+def refuse(session: Session, case: Case, source: str, path: str, reason: str,
+           at: datetime) -> None:
+    insert_ignore(session, IngestRefusal.__table__,  # type: ignore[arg-type]
+                  {"case_id": case.id, "source": source, "path": path, "reason": reason,
+                   "at": at})
+
+
+def known_paths(session: Session, case: Case, source: str) -> set[str]:
+    """What an earlier, perhaps interrupted, run already recorded: resuming skips it."""
+    taken = session.execute(select(CaseItem.path).where(
+        CaseItem.case_id == case.id, CaseItem.source == source)).scalars()
+    refused = session.execute(select(IngestRefusal.path).where(
+        IngestRefusal.case_id == case.id, IngestRefusal.source == source)).scalars()
+    return set(taken) | set(refused)

@@ -1,0 +1,112 @@
+"""One file opened for analysis: its type, and its pixels and EXIF decoded at most once.
+
+PDQ, metadata and the preview all need the same decoded image; decoding a 12-megapixel JPEG
+costs more than hashing its bytes, so the decode is shared. Decoders meet hostile input here,
+so every failure is kept as a human-readable reason instead of an exception.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from nigehbaan.evidence.filetype import FileType, Kind, detect_file
+
+MAX_PIXELS = 50_000_000
+"""About 150 MB once decoded to RGB: two workers stay under the 500 MB budget. Larger JPEGs are
+decoded at a reduced scale (JPEG's DCT scaling); other formats that large are not decoded."""
+
+
+class UnreadableMedia(Exception):
+    """The content cannot be decoded; the message is the reason recorded for the item."""
+
+
+def describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+@dataclass(slots=True)
+class _Decoded:
+    image: Image.Image | None = None
+    exif: Image.Exif | None = None
+    size: tuple[int, int] | None = None
+    image_error: str | None = None
+    exif_error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _read_exif(image: Image.Image, decoded: _Decoded) -> None:
+    try:
+        decoded.exif = image.getexif()
+    except Exception as error:  # broken EXIF comes in every shape; the pixels may still be fine
+        decoded.exif_error = describe(error)
+
+
+def _decode_pixels(image: Image.Image, decoded: _Decoded) -> None:
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        if image.format != "JPEG":
+            decoded.image_error = f"{width}x{height} is more pixels than the {MAX_PIXELS} limit"
+            return
+        scale = (width * height / MAX_PIXELS) ** 0.5
+        image.draft("RGB", (int(width / scale), int(height / scale)))
+    try:
+        decoded.image = image.convert("RGB")
+    except Exception as error:  # Pillow's plugins raise many types on malformed data
+        decoded.image_error = describe(error)
+
+
+def _decode(path: Path) -> _Decoded:
+    """Pillow warns about damage it works around ("Corrupt EXIF data"); those warnings are
+    facts about the item, so they are kept with it rather than printed."""
+    decoded = _Decoded()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with Image.open(path) as image:
+                decoded.size = image.size
+                _read_exif(image, decoded)
+                _decode_pixels(image, decoded)
+        except Exception as error:  # not an image Pillow knows, or a header too broken to open
+            decoded.image_error = decoded.image_error or describe(error)
+            decoded.exif_error = decoded.exif_error or decoded.image_error
+    decoded.warnings = tuple(dict.fromkeys(str(w.message).strip() for w in caught))
+    return decoded
+
+
+class MediaSource:
+    def __init__(self, path: Path, filetype: FileType | None = None) -> None:
+        self.path = path
+        self.filetype = filetype or detect_file(path)
+        self._decoded: _Decoded | None = None
+
+    def _image_state(self) -> _Decoded:
+        if self.filetype.kind is not Kind.IMAGE:
+            return _Decoded(image_error=f"{self.filetype.name} is not an image",
+                            exif_error=f"{self.filetype.name} is not an image")
+        if self._decoded is None:
+            self._decoded = _decode(self.path)
+        return self._decoded
+
+    def image(self) -> Image.Image:
+        """The pixels as RGB; raises `UnreadableMedia` with the reason when they cannot be had."""
+        state = self._image_state()
+        if state.image is None:
+            raise UnreadableMedia(state.image_error or "image could not be decoded")
+        return state.image
+
+    def exif(self) -> Image.Exif:
+        state = self._image_state()
+        if state.exif is None:
+            raise UnreadableMedia(state.exif_error or "no EXIF could be read")
+        return state.exif
+
+    def image_size(self) -> tuple[int, int] | None:
+        return self._image_state().size
+
+    def decoder_warnings(self) -> tuple[str, ...]:
+        return self._image_state().warnings
