@@ -66,6 +66,7 @@ class MemberBook:
         self._tallies: dict[str, _Tally] = {}
         self._tg_by_name: dict[str, set[str]] = {}
         self._messages: dict[str, int] = {}
+        self._by_digits: dict[str, MemberRef | None] = {}
 
     def label(self, label: str, *, system: bool = False) -> MemberRef:
         """The member a WhatsApp label names; `system` lets "You" stand for the owner."""
@@ -82,10 +83,14 @@ class MemberBook:
 
     def phone_digits(self, digits: str) -> MemberRef | None:
         """The member a WhatsApp `@digits` mention points at, when the digits form a number."""
+        if digits in self._by_digits:  # phonenumbers costs ~100 µs a call; mentions repeat
+            return self._by_digits[digits]
         found = phone_identity("+" + digits, self.default_region)
-        if found is None:
-            return None
-        return self._remember(MemberRef(f"tel:{found[0]}", "@" + digits, found[0], found[1]))
+        ref = None
+        if found is not None:
+            ref = self._remember(MemberRef(f"tel:{found[0]}", "@" + digits, found[0], found[1]))
+        self._by_digits[digits] = ref
+        return ref
 
     def telegram(self, user_id: str | None, name: str | None) -> MemberRef | None:
         """A Telegram member by id; a deleted account has no name, and sometimes no id either."""
@@ -114,6 +119,10 @@ class MemberBook:
     def count_message(self, ref: MemberRef) -> None:
         """The hot path of a parse, hence a plain int per member rather than a Counter."""
         self._messages[ref.key] = self._messages.get(ref.key, 0) + 1
+
+    def count_messages(self, ref: MemberRef, number: int) -> None:
+        """`number` messages at once, for senders counted in bulk."""
+        self._messages[ref.key] = self._messages.get(ref.key, 0) + number
 
     def members(self) -> tuple[Member, ...]:
         return tuple(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import (
@@ -90,6 +91,8 @@ class ChatStream:
     """Iterate once for the records; then `report()` and `members()` are complete.
 
     `finish` runs after the last record, for checks that need the whole chat (export caps).
+    A parser that builds records in bulk passes `batches` (lists of records it has already
+    counted in the report) instead of `records`, so no Python step runs per record here.
     """
 
     def __init__(
@@ -99,8 +102,11 @@ class ChatStream:
         book: MemberBook,
         report: ReportBuilder,
         finish: Callable[[], None] | None = None,
+        *,
+        batches: Iterator[list[Record]] | None = None,
     ) -> None:
         self.header = header
+        self._batches = batches
         self.book = book
         self._records = records
         self._report = report
@@ -110,15 +116,27 @@ class ChatStream:
     def __iter__(self) -> Iterator[Record]:
         if self._done:
             raise RuntimeError("a chat stream can be read only once")
+        if self._batches is not None:
+            for batch in self._batches:
+                yield from batch
+            self._end()
+            return
         for record in self._records:
             self._report.add(record)
             yield record
+        self._end()
+
+    def _end(self) -> None:
         self._done = True
         if self._finish is not None:
             self._finish()
 
     def drain(self) -> None:
         """Skip whatever the caller did not read, so the next chat of the file can start."""
+        if self._batches is not None:
+            for _ in self._batches:
+                pass
+            return
         for record in self._records:
             self._report.add(record)
 
@@ -126,7 +144,11 @@ class ChatStream:
         return self._report.build(len(self.book))
 
     def collect(self) -> ChatExport:
-        records = tuple(self)
+        if self._batches is not None and not self._done:
+            records = tuple(chain.from_iterable(self._batches))
+            self._end()
+        else:
+            records = tuple(self)
         return ChatExport(
             format=self.header.format,
             source=self.header.source,

@@ -320,3 +320,59 @@ def test_unknown_system_line_and_orphans_are_counted(tmp_path: Path) -> None:
     assert isinstance(event, SystemEvent) and event.kind is EventKind.OTHER
     assert export.report.unparsed_lines == 1
     assert any("not recognised" in w for w in export.report.warnings)
+
+
+SCAN_LINES = [
+    "13.6.2018 klo 21.25.15 - Aino: Moi", f"{LRM}[10/31/23, 3:34:33{NNBSP}PM] Group: x",
+    f"9/25/23, 2:22{NNBSP}PM - Ana: hi", f"13/02/22 3:45 p.{NBSP}m. - Lucía",
+    "31/02/2023, 10:00 - x",
+    "١٣/٠١/٢٠٢٤, ١٠:٠٠ - Ali: hi", "13/01/2024,\t10:00 - a", "13/01/2024, 10:00 -b",
+    "13/01/2024, 10:00 PM. - x", "13/01/2024, 25:00 PM - x", "[13/01/2024, 10:00:00] a: b",
+    f"{LRM}{LRM}13/01/2024, 10:00 - two marks", "1/1/24, 9:05 am - x", "plain text", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize("order", ["dmy", "mdy"])
+def test_scan_agrees_with_regex(layout: str, order: str) -> None:
+    """The numpy header scan, with and without shape templates, matches `HEADERS` exactly."""
+    import numpy as np
+
+    from nigehbaan.chats.whatsapp.headers import StampReader, match_header
+    from nigehbaan.chats.whatsapp.scan import scan, scan_fast, seconds, templates_from, units
+
+    text = "\n".join(SCAN_LINES * 3)
+    u = units(text)
+    starts = np.concatenate(([0], np.flatnonzero(u[: len(text)] == 10) + 1)).astype(np.int64)
+    stamps = StampReader(order)
+    for heads in (scan(u, starts, layout), scan_fast(u, starts, layout,  # type: ignore[arg-type]
+                                                     templates_from(text, layout))):  # type: ignore[arg-type]
+        valid, secs = seconds(heads, order)
+        for i, line in enumerate(text.split("\n")):
+            found = match_header(layout, line)  # type: ignore[arg-type]
+            stamp = stamps.read(found) if found else None
+            assert bool(heads.ok[i]) == (found is not None), line
+            assert bool(valid[i]) == (stamp is not None), line
+            if found is not None:
+                marks = len(line) - len(line.lstrip(LRM))
+                assert heads.end[i] - starts[i] == marks + found.start("rest"), line
+            if stamp is not None:
+                assert np.datetime64(int(secs[i]), "s").item() == stamp, line
+
+
+def test_small_chunks_give_the_same_records(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages, suspects and promotions that straddle chunk boundaries come out the same."""
+    from nigehbaan.chats.whatsapp import chunks
+
+    lines = ["stray line", *ANDROID_DMY, "13/01/2024, 10:00 - Ali: I copied this:",
+             "13/01/2024, 09:00 - Bob: an old line", "13/01/2024, 10:05 - Bob: ok"]
+    lines += [f"13/01/2024, 09:0{i} - Bob: after {i}" for i in range(6)]
+    lines += [f"14/01/2024, 10:{i:02d} - Dr: Sara: line {i}\nmore {i}" for i in range(20)]
+    path = write(tmp_path, "WhatsApp Chat with Book club.txt", lines)
+    whole = parse(path)
+    for size in (7, 40, 97, 300):
+        monkeypatch.setattr(chunks, "CHUNK_CHARS", size)
+        part = parse(path)
+        assert part.records == whole.records, size
+        assert part.report == whole.report and part.members == whole.members, size

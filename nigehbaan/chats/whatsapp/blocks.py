@@ -1,95 +1,79 @@
-"""Grouping lines into messages, when a typed line can look exactly like a header.
+"""Which headers start a message, when a typed line can look exactly like a header.
 
 A header-shaped line whose time runs backwards is held as a *suspect*: if a later header brings
 time forward again, the suspect was text typed (or pasted) inside the message and stays part of
 it, so time stays monotonic. If several suspects pile up, time really went back (a clock or
-daylight-saving change): the first suspect becomes a message after all and the lines after it
+daylight-saving change): the first suspect becomes a message after all and the headers after it
 are read again. Either way the analyst gets a warning naming the line.
+
+Time almost always runs forward, so the rule runs in Python only from each place where it does
+not (found for the whole chunk at once with numpy) until the messages are back in order; every
+other header simply starts a message.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
 
-from nigehbaan.chats.stream import ReportBuilder
-from nigehbaan.chats.whatsapp.headers import Layout, StampReader, match_header
+import numpy as np
+from numpy.typing import NDArray
 
 _MAX_SUSPECTS = 3
-_NONE: list[Block] = []
 
 
-@dataclass(slots=True)
-class Block:
-    """One message's lines; they are consecutive in the file, so line i is `line_number + i`."""
+def block_starts(
+    stamps: NDArray[np.int64], lines: list[int], warn: Callable[[str], None], final: bool
+) -> tuple[NDArray[np.bool_], int]:
+    """For headers in file order (times `stamps`, line numbers `lines`): which start a message,
+    and how many suspects the last message still holds (settled only when `final`)."""
+    n = len(stamps)
+    starts = np.ones(n, dtype=np.bool_)
+    back = np.flatnonzero(stamps[1:] < stamps[:-1]) + 1
+    if not len(back):
+        return starts, 0
+    times = stamps.tolist()
+    b = 0
+    suspects: list[int] = []
+    current = 0
+    while b < len(back):
+        index = int(back[b])
+        if index <= current:
+            b += 1
+            continue
+        current = index - 1
+        while index < n:
+            if times[index] >= times[current]:
+                _settle(suspects, current, lines, warn)
+                suspects = []
+                current = index
+                index += 1
+                if index < n and times[index] >= times[current]:
+                    break
+                continue
+            starts[index] = False
+            suspects.append(index)
+            index += 1
+            if len(suspects) > _MAX_SUSPECTS:
+                first = suspects[0]
+                warn(f"line {lines[first]}: time runs backwards; read as a new message")
+                starts[first:index] = True
+                suspects = []
+                current = first
+                index = first + 1
+        if index >= n:
+            break
+        b += 1
+    if final:
+        _settle(suspects, current, lines, warn)
+        suspects = []
+    return starts, len(suspects)
 
-    line_number: int
-    match: re.Match[str]
-    stamp: datetime
-    lines: list[str]
-    suspects: list[int] = field(default_factory=list)
 
-
-class Blocker:
-    def __init__(self, layout: Layout, stamps: StampReader, report: ReportBuilder) -> None:
-        self.layout = layout
-        self.stamps = stamps
-        self.report = report
-        self.current: Block | None = None
-        self.orphans = 0
-
-    def feed(self, number: int, line: str) -> list[Block]:
-        """The blocks this line completes: usually none, one at each new header."""
-        match = match_header(self.layout, line)
-        stamp = self.stamps.read(match) if match is not None else None
-        current = self.current
-        if match is None or stamp is None:
-            self.report.unparsed_lines += 1
-            if current is None:
-                self.orphans += 1
-            else:
-                current.lines.append(line)
-            return _NONE
-        if current is None:
-            self.current = Block(number, match, stamp, [line])
-            return _NONE
-        if stamp >= current.stamp:
-            if current.suspects:
-                self._settle_suspects(current)
-            self.current = Block(number, match, stamp, [line])
-            return [current]
-        current.suspects.append(len(current.lines))
-        current.lines.append(line)
-        self.report.unparsed_lines += 1
-        if len(current.suspects) > _MAX_SUSPECTS:
-            return self._promote(current)
-        return _NONE
-
-    def close(self) -> Iterator[Block]:
-        if self.orphans:
-            self.report.warn(f"{self.orphans} line(s) before the first message header were skipped")
-        if self.current is not None:
-            self._settle_suspects(self.current)
-            yield self.current
-            self.current = None
-
-    def _settle_suspects(self, block: Block) -> None:
-        for index in block.suspects:
-            self.report.warn(
-                f"line {block.line_number + index}: header-shaped line with an earlier time "
-                f"kept as text of the message at line {block.line_number}"
-            )
-
-    def _promote(self, block: Block) -> list[Block]:
-        first = block.suspects[0]
-        start = block.line_number + first
-        rest = block.lines[first:]
-        self.report.unparsed_lines -= len(rest)
-        self.report.warn(f"line {start}: time runs backwards; read as a new message")
-        done = [Block(block.line_number, block.match, block.stamp, block.lines[:first])]
-        self.current = None
-        for offset, line in enumerate(rest):
-            done.extend(self.feed(start + offset, line))
-        return done
+def _settle(
+    suspects: list[int], current: int, lines: list[int], warn: Callable[[str], None]
+) -> None:
+    for index in suspects:
+        warn(
+            f"line {lines[index]}: header-shaped line with an earlier time "
+            f"kept as text of the message at line {lines[current]}"
+        )

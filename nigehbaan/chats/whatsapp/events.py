@@ -15,6 +15,7 @@ from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import MemberRef, SystemEvent
 from nigehbaan.chats.whatsapp.locale import EventPattern, Locale, locales
 
+_UNNAMED = re.compile(r"\(\?P<\w+>")
 _LABEL_MARKS = " \u200e\u200f\u202a\u202b\u202c\u2068\u2069"
 
 
@@ -40,6 +41,8 @@ class EventReader:
         self.book = book
         self._order = list(locales())
         self.active: Locale | None = None
+        every = (p.regex.pattern for loc in self._order for p in loc.events)
+        self.union = re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', p)})" for p in every))
 
     def match(self, text: str) -> Wording | None:
         text = text.lstrip("\u200e")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.members import MemberBook
@@ -17,17 +18,12 @@ from nigehbaan.chats.model import ChatFormat, EventKind, MemberRef, Record, Syst
 from nigehbaan.chats.registry import ChatParser, ParseOptions
 from nigehbaan.chats.source import Source
 from nigehbaan.chats.stream import ChatHeader, ChatStream, ReportBuilder
-from nigehbaan.chats.whatsapp.blocks import Block, Blocker
 from nigehbaan.chats.whatsapp.body import BodyReader
+from nigehbaan.chats.whatsapp.chunks import ChunkReader
 from nigehbaan.chats.whatsapp.events import EventReader, Wording, clean_label
-from nigehbaan.chats.whatsapp.headers import (
-    DateOrderVote,
-    Layout,
-    StampReader,
-    guess_layout,
-    match_header,
-)
+from nigehbaan.chats.whatsapp.headers import DateOrderVote, Layout, guess_layout, match_header
 from nigehbaan.chats.whatsapp.locale import locales
+from nigehbaan.chats.whatsapp.scan import templates_from
 
 _DATE_ONLY = re.compile(r"\n\u200e?\[?(\d{1,4})[./-](\d{1,2})[./-]\d{1,4},?\s(?:klo\s)?\d")
 _CAP_WITHOUT_MEDIA = 40_000
@@ -99,7 +95,7 @@ class _ChatReader:
         self.book = MemberBook(options.default_region, you, plan.owner_label)
         self.layout = plan.layout
         self.report = ReportBuilder(date_order=plan.order)
-        self.stamps = StampReader(plan.order)
+        self.order = plan.order
         files = {a.name: a.path for a in source.attachments()}
         self.bodies = BodyReader(self.book, lambda name: self._locate(source, files, name))
         self.events = EventReader(self.book)
@@ -121,27 +117,28 @@ class _ChatReader:
         beside = source.sibling(name)
         return None if beside is None else str(beside)
 
-    def records(self, source: Source) -> Iterator[Record]:
-        blocker = Blocker(self.layout, self.stamps, self.report)
-        report = self.report
-        for number, line in enumerate(source.lines(), 1):
-            report.lines_read = number
-            for block in blocker.feed(number, line):
-                yield self.record(block)
-        for block in blocker.close():
-            yield self.record(block)
+    def batches(self, source: Source) -> Iterator[list[Record]]:
+        deleted = frozenset().union(*(loc.deleted | loc.deleted_by_owner for loc in locales()))
+        chunks = ChunkReader(
+            self, self.layout, self.order, templates_from(source.head, self.layout),
+            self.report, self.book.count_messages, deleted | self.bodies.omitted,
+        )  # fmt: skip
+        return chunks.batches(source)
 
-    def record(self, block: Block) -> Record:
-        rest = block.match["rest"]
-        lines = block.lines
-        raw = lines[0] if len(lines) == 1 else "\n".join(lines)
-        extra = "" if len(lines) == 1 else "\n" + "\n".join(lines[1:])
+    def plain(self, labels: list[str], bodies: list[str]) -> list[bool]:
+        """iOS: bodies whose first line no event wording matches, so they are messages."""
+        union = self.events.union
+        return [union.fullmatch(b.partition("\n")[0]) is None for b in bodies]
+
+    def record(self, position: int, raw: str, stamp: datetime, rest: str, extra: str) -> Record:
+        """One record by the full rules; `rest` is the header line after the time, `extra`
+        the message's further lines (each with its leading line break)."""
         cut = self._known_cut(rest)
         if self.layout == "android":
             if cut < 0:
                 wording = self.events.match(rest)
                 if wording is not None:
-                    return self._event(block, raw, rest + extra, wording)
+                    return self._event(position, raw, stamp, rest + extra, wording)
                 cut = rest.find(": ")
         else:
             cut = cut if cut >= 0 else rest.find(": ")
@@ -149,9 +146,10 @@ class _ChatReader:
             prefix = clean_label(rest[:cut]) if cut >= 0 else ""
             wording = self._ios_event(prefix, body)
             if wording is not None:
-                return self._event(block, raw, body + extra, wording)
+                return self._event(position, raw, stamp, body + extra, wording)
         if cut < 0:
-            return self._unrecognised(block, raw, rest + extra)
+            self.unrecognised += 1
+            return SystemEvent(position, raw, stamp, True, EventKind.OTHER, None, text=rest + extra)
         label = rest[:cut]
         sender = self.sender_refs.get(label)
         if sender is None:
@@ -160,7 +158,7 @@ class _ChatReader:
             sender = self.sender_refs[label] = self.book.label(clean_label(label))
         self.book.count_message(sender)
         text = rest[cut + 2 :] + extra
-        return self.bodies.message(block.line_number, raw, block.stamp, sender, text)
+        return self.bodies.message(position, raw, stamp, sender, text)
 
     def _known_cut(self, rest: str) -> int:
         """Where the sender ends: the longest known name before a `: `, for names holding one."""
@@ -188,8 +186,10 @@ class _ChatReader:
             return wording
         return wording if prefix not in self.known and prefix not in self.senders else None
 
-    def _event(self, block: Block, raw: str, text: str, wording: Wording) -> SystemEvent:
-        event = self.events.event(block.line_number, raw, block.stamp, text, wording)
+    def _event(
+        self, position: int, raw: str, stamp: datetime, text: str, wording: Wording
+    ) -> SystemEvent:
+        event = self.events.event(position, raw, stamp, text, wording)
         for ref in (event.actor, *event.targets):
             if ref is not None:
                 self.known.add(ref.label)
@@ -199,12 +199,6 @@ class _ChatReader:
             self.header.title = event.new_value
             self.known.add(event.new_value)
         return event
-
-    def _unrecognised(self, block: Block, raw: str, text: str) -> SystemEvent:
-        self.unrecognised += 1
-        return SystemEvent(
-            block.line_number, raw, block.stamp, True, EventKind.OTHER, None, text=text
-        )
 
     def finish(self) -> None:
         report = self.report
@@ -244,5 +238,6 @@ class WhatsAppParser(ChatParser):
         plan = survey(source, options)
         reader = _ChatReader(source, options, plan)
         yield ChatStream(
-            reader.header, reader.records(source), reader.book, reader.report, reader.finish
-        )
+            reader.header, iter(()), reader.book, reader.report, reader.finish,
+            batches=reader.batches(source),
+        )  # fmt: skip
