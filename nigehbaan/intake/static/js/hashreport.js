@@ -7,7 +7,7 @@
  * request, and `attach` clears the file input once the hashes are taken so that the form
  * cannot upload the file by accident.
  *
- * Needs, loaded before it: md5.js, sha256.js, pdq.js (all ours, no build step).
+ * Needs, loaded before it: hashblock.js, md5.js, sha256.js, pdq.js (all ours, no build step).
  *
  * API (on `window.NigehbaanHash`):
  *   hashFile(file, options) -> Promise<{
@@ -364,6 +364,13 @@
     var output = parts && parts.output;
     var field = parts && parts.field;
     var collected = [];
+    // A page shown again after a problem elsewhere keeps the fingerprints already taken.
+    try {
+      var prior = field && field.value ? JSON.parse(field.value) : [];
+      if (Array.isArray(prior)) collected = prior;
+    } catch (ignored) {
+      collected = [];
+    }
     input.removeAttribute('name'); // a nameless input is never part of a form submission
     // Without JavaScript there is nothing to hash with, so the page renders the section
     // hidden and we reveal it here.

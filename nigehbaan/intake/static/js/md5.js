@@ -8,7 +8,8 @@
  *
  *   var h = new NigehbaanMD5(); h.update(uint8array); ...; h.hex()  // 32 hex digits
  *
- * Plain ES2017, no dependencies, no network access.
+ * Plain ES2017, no network access; needs hashblock.js loaded first (block buffering and
+ * padding, shared with the other hash).
  */
 (function (root) {
   'use strict';
@@ -95,37 +96,12 @@
     st[3] = (st[3] + d) | 0;
   };
 
-  /** Feed bytes (a Uint8Array); may be called any number of times. */
-  Md5.prototype.update = function (data) {
-    var i = 0;
-    var n = data.length;
-    this.bytes += n;
-    if (this.blockLength > 0) {
-      while (i < n && this.blockLength < 64) this.block[this.blockLength++] = data[i++];
-      if (this.blockLength < 64) return this;
-      this.compress(this.block, 0);
-      this.blockLength = 0;
-    }
-    for (; i + 64 <= n; i += 64) this.compress(data, i);
-    while (i < n) this.block[this.blockLength++] = data[i++];
-    return this;
-  };
+  // Block buffering and padding (bit length little-endian) come from hashblock.js.
+  root.NigehbaanBlockHash.install(Md5.prototype, { bigEndian: false });
 
-  /** Finish: pad with 0x80, zeros, and the bit length (64-bit little-endian). */
+  /** Finish: pad, then read out the state. */
   Md5.prototype.hex = function () {
-    var bits = this.bytes * 8;
-    var padLength = this.blockLength < 56 ? 56 - this.blockLength : 120 - this.blockLength;
-    var pad = new Uint8Array(padLength + 8);
-    pad[0] = 0x80;
-    var low = bits % 4294967296;
-    var high = Math.floor(bits / 4294967296);
-    for (var i = 0; i < 4; i++) {
-      pad[padLength + i] = (low >>> (8 * i)) & 0xff;
-      pad[padLength + 4 + i] = (high >>> (8 * i)) & 0xff;
-    }
-    var saved = this.bytes;
-    this.update(pad);
-    this.bytes = saved;
+    this.pad();
     var out = '';
     for (var w = 0; w < 4; w++) {
       for (var byte = 0; byte < 4; byte++) {

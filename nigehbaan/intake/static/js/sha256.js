@@ -9,7 +9,8 @@
  *
  *   var h = new NigehbaanSHA256(); h.update(uint8array); ...; h.hex()  // 64 hex digits
  *
- * Plain ES2017, no dependencies, no network access.
+ * Plain ES2017, no network access; needs hashblock.js loaded first (block buffering and
+ * padding, shared with the other hash).
  */
 (function (root) {
   'use strict';
@@ -102,37 +103,12 @@
     st[7] = (st[7] + h) | 0;
   };
 
-  /** Feed bytes (a Uint8Array); may be called any number of times. */
-  Sha256.prototype.update = function (data) {
-    var i = 0;
-    var n = data.length;
-    this.bytes += n;
-    if (this.blockLength > 0) {
-      while (i < n && this.blockLength < 64) this.block[this.blockLength++] = data[i++];
-      if (this.blockLength < 64) return this;
-      this.compress(this.block, 0);
-      this.blockLength = 0;
-    }
-    for (; i + 64 <= n; i += 64) this.compress(data, i);
-    while (i < n) this.block[this.blockLength++] = data[i++];
-    return this;
-  };
+  // Block buffering and padding (bit length big-endian) come from hashblock.js.
+  root.NigehbaanBlockHash.install(Sha256.prototype, { bigEndian: true });
 
-  /** Finish: pad with 0x80, zeros, and the bit length (64-bit big-endian). */
+  /** Finish: pad, then read out the state. */
   Sha256.prototype.hex = function () {
-    var bits = this.bytes * 8;
-    var padLength = this.blockLength < 56 ? 56 - this.blockLength : 120 - this.blockLength;
-    var pad = new Uint8Array(padLength + 8);
-    pad[0] = 0x80;
-    var low = bits % 4294967296;
-    var high = Math.floor(bits / 4294967296);
-    for (var k = 0; k < 4; k++) {
-      pad[padLength + 7 - k] = (low >>> (8 * k)) & 0xff;
-      pad[padLength + 3 - k] = (high >>> (8 * k)) & 0xff;
-    }
-    var saved = this.bytes;
-    this.update(pad);
-    this.bytes = saved;
+    this.pad();
     var out = '';
     for (var m = 0; m < 8; m++) out += ((this.state[m] >>> 0) + 0x100000000).toString(16).slice(1);
     return out;
