@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +36,11 @@ PEOPLE = [
     ("colleague", "investigator", UNIT),
 ]
 
+
+hypothesis_settings.register_profile("nigehbaan", derandomize=True, database=None,
+                                    deadline=None)
+hypothesis_settings.load_profile("nigehbaan")
+"""Property tests explore the same examples on every run: the suite stays deterministic."""
 
 FAST_HASHING = {"NIGEHBAAN_PASSWORD_TIME_COST": "1", "NIGEHBAAN_PASSWORD_MEMORY_KIB": "1024"}
 """Argon2 at production cost would spend most of the suite's time hashing test passwords."""
