@@ -1,8 +1,9 @@
 """Every table of every capability, imported in one place for Alembic and `audit verify`."""
 
 from nigehbaan.cases import models as cases_models
+from nigehbaan.chats import models as chats_models
 from nigehbaan.core import audit, chain, users
 from nigehbaan.core.db import Base
 from nigehbaan.evidence import models as evidence_models
 
-__all__ = ["Base", "audit", "cases_models", "chain", "evidence_models", "users"]
+__all__ = ["Base", "audit", "cases_models", "chain", "chats_models", "evidence_models", "users"]

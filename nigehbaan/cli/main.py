@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nigehbaan.cli import audit, cases, evidence, instance, synth, users
+from nigehbaan.cli import audit, cases, chats, evidence, instance, synth, users
 
 app = typer.Typer(help="Nigehbaan: case intelligence for child-protection cybercrime units.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -14,6 +14,7 @@ app.command("demo")(instance.demo)
 app.add_typer(users.app, name="user")
 app.add_typer(cases.app, name="case")
 app.add_typer(audit.app, name="audit")
+app.add_typer(chats.app, name="chat")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(instance.statutes_app, name="statutes")
 app.command("synth")(synth.synth)

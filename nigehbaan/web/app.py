@@ -10,6 +10,8 @@ from starlette.middleware.base import RequestResponseEndpoint
 from nigehbaan import __version__
 from nigehbaan.cases import api as cases_api
 from nigehbaan.cases import console as cases_console
+from nigehbaan.chats import api as chats_api
+from nigehbaan.chats import console as chats_console
 from nigehbaan.core import api as core_api
 from nigehbaan.core import console as core_console
 from nigehbaan.core.credentials import configure_password_hashing
@@ -65,6 +67,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(cases_api.router, prefix="/api/v1")
     app.include_router(core_console.router)
     app.include_router(cases_console.router)
+    app.include_router(chats_api.router, prefix="/api/v1")
+    app.include_router(chats_console.router)
     app.include_router(evidence_api.router, prefix="/api/v1")
     app.include_router(evidence_console.router)
     app.mount("/static", StaticFiles(packages=[("nigehbaan.web", "static")]), name="static")

@@ -101,6 +101,34 @@ def _upload(world: World, role: str) -> Call:
     return f"/api/v1/cases/{ref}/evidence", {UPLOAD: "walk"}, 201
 
 
+WALK_CHAT = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
+             "13/03/2023, 09:13 - You added +92 300 1234567\n"
+             "13/03/2023, 09:14 - +92 300 1234567: hello everyone\n")
+WALK_TELEGRAM = {"name": "Walk", "type": "private_group", "id": 1, "messages": [
+    {"id": 1, "type": "message", "date": "2023-03-13T09:14:00", "date_unixtime": "1678698840",
+     "from": "Ali", "from_id": "user1", "text": "hello everyone"}]}
+
+
+def _chat_call(suffix: str, body: dict[str, Any] | None, status: int
+               ) -> Callable[[World, str], Call]:
+    """A fresh case holding one imported chat; `{group}` and `{member}` name its first rows."""
+    def build(world: World, role: str) -> Call:
+        from nigehbaan.chats import importer
+        from nigehbaan.chats.models import ChatMember
+
+        ref, _person = world.case()
+        export = world.settings.home / f"walk-{next(_counter)}.txt"
+        export.write_text(WALK_CHAT, encoding="utf-8")
+        with transaction(world.factory) as session:
+            group = importer.import_export(session, world.accounts["investigator"].actor, ref,
+                                           export).group
+            member = session.query(ChatMember).filter_by(group_id=group.id).first()
+            assert member is not None
+            ids = {"group": group.id, "member": member.id}
+        return f"/api/v1/cases/{ref}/chats{suffix.format(**ids)}", body, status
+    return build
+
+
 def _fixed(path: str, body: dict[str, Any] | None, status: int) -> Callable[[World, str], Call]:
     return lambda world, role: (path, body, status)
 
@@ -152,6 +180,20 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] =
     ("GET", "/api/v1/cases/{reference}/custody"): (READERS, _case_call("/custody", None, 200)),
     ("POST", "/api/v1/cases/{reference}/evidence/verify"): (READERS, _case_call(
         "/evidence/verify", None, 200)),
+    ("GET", "/api/v1/cases/{reference}/chats"): (READERS, _case_call("/chats", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/chats"): (WRITERS, _case_call(
+        "/chats?filename=result.json", WALK_TELEGRAM, 201)),
+    ("GET", "/api/v1/cases/{reference}/chats/{group_id}"): (READERS, _chat_call(
+        "/{group}", None, 200)),
+    ("GET", "/api/v1/cases/{reference}/chats/{group_id}/members"): (READERS, _chat_call(
+        "/{group}/members", None, 200)),
+    ("GET", "/api/v1/cases/{reference}/chats/{group_id}/members/{member_id}/timeline"): (
+        READERS, _chat_call("/{group}/members/{member}/timeline", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/chats/{group_id}/members/{member_id}/decisions"): (
+        READERS, _chat_call("/{group}/members/{member}/decisions",
+                            {"category": "passive", "reason": "walk check"}, 201)),
+    ("GET", "/api/v1/cases/{reference}/chats/{group_id}/export/{kind}"): (READERS, _chat_call(
+        "/{group}/export/csv", None, 200)),
 }
 
 

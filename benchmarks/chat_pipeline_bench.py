@@ -1,0 +1,132 @@
+"""End-to-end chat triage against our own parse time, with peak memory.
+
+Usage: python benchmarks/chat_pipeline_bench.py [--members 1600] [--messages 200000]
+       [--repeat 3] [--db] [--keep DIR]
+
+A synthetic WhatsApp Android group (English, 24-hour clock) is written by `nigehbaan.synth`.
+Timed in the same run, each in a fresh process so peak memory is per phase:
+- parse: stream every record of the export and count them (what any consumer pays);
+- pipeline: parse, phone normalisation (in the parser's member book), identity resolution,
+  networks and their figures, indicators and triage advice: `nigehbaan.chats.analysis`;
+- with `--db`: the full `chat import` into an embedded SQLite database (one transaction).
+Targets: pipeline under 3x parse, peak resident memory under 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nigehbaan.synth.chats import write_chat_groups
+
+LAYOUT = "whatsapp-android-en"
+
+
+def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
+    """Runs in a child process: one phase, its wall time and its peak RSS."""
+    from collections import Counter
+
+    from nigehbaan.chats.analysis import Analysis
+    from nigehbaan.chats.registry import open_chats
+
+    started = time.perf_counter()
+    detail: dict[str, float] = {}
+    if phase == "parse":
+        stream = next(iter(open_chats(export)))
+        kinds = Counter(type(record).__name__ for record in stream)
+        detail = {"messages": kinds["Message"], "events": kinds["SystemEvent"]}
+    elif phase == "pipeline":
+        stream = next(iter(open_chats(export)))
+        analysis = Analysis(stream.header.format)
+        add = analysis.add
+        for record in stream:
+            add(record)
+        result = analysis.finish()
+        advice = Counter(m.triage.category for m in result.members.values())
+        detail = {"members": result.counted_members, **advice}
+    else:
+        assert db_dir is not None
+        detail = _import(export, db_dir)
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": elapsed, "peak_mb": peak_mb, **detail}
+
+
+def _import(export: Path, db_dir: Path) -> dict[str, float]:
+    from nigehbaan.cases import register
+    from nigehbaan.cases.schemas import CaseIn
+    from nigehbaan.chats import importer
+    from nigehbaan.core.actors import local_operator
+    from nigehbaan.core.db import make_engine, make_session_factory, transaction
+    from nigehbaan.core.schema import migrate
+    from nigehbaan.core.settings import Settings
+
+    settings = Settings(home=db_dir)
+    engine = make_engine(settings.effective_database_url)
+    migrate(engine)
+    factory = make_session_factory(engine)
+    actor = local_operator("bench")
+    with transaction(factory) as session:
+        ref = register.open_case(session, actor, CaseIn(title="bench", channel="walk_in"),
+                                 settings).reference
+    with transaction(factory) as session:
+        group = importer.import_export(session, actor, ref, export).group
+        return {"messages": group.report["messages"], "members": group.report["members"]}
+
+
+def _child(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
+    args = [sys.executable, __file__, "--phase", phase, "--export", str(export)]
+    if db_dir is not None:
+        args += ["--db-dir", str(db_dir)]
+    done = subprocess.run(args, check=True, capture_output=True, text=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=1600)
+    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--db", action="store_true")
+    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--phase")
+    parser.add_argument("--export", type=Path)
+    parser.add_argument("--db-dir", type=Path)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(_phase(args.phase, args.export, args.db_dir)))
+        return
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="chat-bench-"))
+    started = time.perf_counter()
+    manifest = write_chat_groups(folder, 1, members=args.members, messages=args.messages,
+                                 layouts=[LAYOUT], zips=False)
+    export = folder / next(f.path for f in manifest.files if f.kind == "txt")
+    print(f"synth: {args.members} members, {args.messages} messages, "
+          f"{export.stat().st_size / 2**20:.1f} MB in {time.perf_counter() - started:.1f} s")
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(args.repeat):
+        for phase in ("parse", "pipeline"):
+            figures = _child(phase, export, None)
+            if phase not in best or figures["seconds"] < best[phase]["seconds"]:
+                best[phase] = figures
+    if args.db:
+        with tempfile.TemporaryDirectory(prefix="chat-bench-db-") as db_dir:
+            best["import"] = _child("import", export, Path(db_dir))
+    for phase, figures in best.items():
+        extra = ", ".join(f"{k} {v:g}" for k, v in figures.items()
+                          if k not in ("seconds", "peak_mb"))
+        print(f"{phase:<9} {figures['seconds']:7.2f} s  peak {figures['peak_mb']:6.0f} MB  {extra}")
+    ratio = best["pipeline"]["seconds"] / best["parse"]["seconds"]
+    print(f"pipeline / parse = {ratio:.2f}x (target < 3x); "
+          f"peak {best['pipeline']['peak_mb']:.0f} MB (target < 400 MB)")
+
+
+if __name__ == "__main__":
+    main()

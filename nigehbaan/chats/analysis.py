@@ -1,0 +1,120 @@
+"""The pipeline without a database: records in, resolved members with indicators and advice out.
+
+The importer feeds the same records to the database writer and to an `Analysis`, so storing a
+group and triaging it are one pass over the export; the benchmark measures exactly this object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from nigehbaan.chats.identity import Identity, Person, resolve
+from nigehbaan.chats.model import ChatFormat, Record
+from nigehbaan.chats.network import Position, interaction_graph, positions, recruitment_tree
+from nigehbaan.chats.triage.collector import Collector, ContentKey, Edge, Tally
+from nigehbaan.chats.triage.indicators import Indicator, MemberFacts, group_facts, indicators
+from nigehbaan.chats.triage.rules import Triage, triage
+
+KnownLookup = Callable[[list[str]], dict[str, list[str]]]
+"""Given content SHA-256s, the known-list categories each matches. The matching capability
+plugs in here; until it does, `no_known_lists` answers that nothing is known."""
+
+
+def no_known_lists(_hashes: list[str]) -> dict[str, list[str]]:
+    return {}
+
+
+@dataclass(frozen=True)
+class MemberResult:
+    person: Person
+    tally: Tally
+    position: Position | None
+    indicators: tuple[Indicator, ...]
+    triage: Triage
+    known_matches: int
+
+
+@dataclass(frozen=True)
+class Result:
+    identity: Identity
+    members: dict[str, MemberResult]
+    edges: tuple[Edge, ...]
+    interaction: nx.DiGraph
+    recruitment: nx.DiGraph
+
+    @property
+    def counted_members(self) -> int:
+        """People in the group; numbers only ever mentioned are aliases of them, not more."""
+        return sum(1 for m in self.members.values() if not m.person.mention_only)
+
+
+class Analysis:
+    def __init__(self, fmt: ChatFormat, *, default_region: str = "PK",
+                 owner_phone: str | None = None, content_key: ContentKey | None = None,
+                 known: KnownLookup = no_known_lists) -> None:
+        self.fmt = fmt
+        self.default_region = default_region
+        self.owner_phone = owner_phone
+        self.known = known
+        self.collector = Collector(telegram=fmt == ChatFormat.TELEGRAM,
+                                   content_key=content_key, default_region=default_region)
+        self.add: Callable[[Record], None] = self.collector.add
+
+    def feed(self, records: Iterable[Record]) -> None:
+        add = self.collector.add
+        for record in records:
+            add(record)
+
+    def finish(self) -> Result:
+        collector = self.collector
+        collector.settle_numbers()
+        identity = resolve(collector.seen, self.fmt, owner_phone=self.owner_phone,
+                           default_region=self.default_region)
+        tallies: dict[str, Tally] = {}
+        for raw, tally in collector.tallies.items():
+            target = identity.of(raw)
+            if target in tallies:
+                tallies[target].merge(tally)
+            else:
+                tallies[target] = tally
+        edges = tuple(Edge(e.kind, identity.of(e.source), identity.of(e.target), e.position)
+                      for e in collector.edges)
+        graph = interaction_graph(identity.people, edges)
+        figures = positions(graph)
+        first_posts: dict[str, list[int]] = {}
+        for content in sorted(collector.reshared):
+            key, position = collector.first_poster[content]
+            first_posts.setdefault(identity.of(key), []).append(position)
+        known = self._known(tallies)
+        group = group_facts(list(tallies.values()), [p.pagerank for p in figures.values()])
+        members: dict[str, MemberResult] = {}
+        for key, person in identity.people.items():
+            tally = tallies[key]
+            matched = known.get(key, {})
+            facts = MemberFacts(tally, figures.get(key), sum(matched.values()), matched,
+                                person.mention_only)
+            found = tuple(indicators(facts, group, first_posts.get(key, [])))
+            advice = triage(found, messages=tally.messages, mention_only=person.mention_only)
+            members[key] = MemberResult(person, tally, figures.get(key), found, advice,
+                                        sum(matched.values()))
+        return Result(identity, members, edges, graph, recruitment_tree(identity.people, edges))
+
+    def _known(self, tallies: dict[str, Tally]) -> dict[str, dict[str, int]]:
+        hashes = sorted({h for t in tallies.values() for h in t.distinct_media})
+        categories = self.known(hashes) if hashes else {}
+        result: dict[str, dict[str, int]] = {}
+        for key, tally in tallies.items():
+            for digest in tally.distinct_media:
+                for category in categories.get(digest, []):
+                    counts = result.setdefault(key, {})
+                    counts[category] = counts.get(category, 0) + 1
+        return result
+
+
+def analyse(records: Iterable[Record], fmt: ChatFormat, **options: object) -> Result:
+    analysis = Analysis(fmt, **options)  # type: ignore[arg-type]
+    analysis.feed(records)
+    return analysis.finish()

@@ -1,0 +1,121 @@
+"""Console pages of chat groups: upload, the group page, a member's timeline, decisions.
+
+Pictures are drawn in the browser by the installed plotly (`plotly.min.js` served from the
+package, never a CDN); the figure JSON travels in a `<script type="application/json">` block,
+which the CSP allows because it is data, and our own `chats.js` renders it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from nigehbaan.chats import exports, importer, queries
+from nigehbaan.chats.api import export_response
+from nigehbaan.chats.triage.rules import CATEGORIES
+from nigehbaan.chats.views import DecisionIn
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.auth import actor_for, session_ref
+from nigehbaan.core.errors import NotFound
+from nigehbaan.core.users import WebSession
+from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
+from nigehbaan.web.pages import parse, redirect, render
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str, Form()]
+ASSETS = {"plotly.min.js": ("plotly", "package_data/plotly.min.js"),
+          "chats.js": ("nigehbaan.chats", "static/chats.js"),
+          "chats.css": ("nigehbaan.chats", "static/chats.css")}
+
+
+def _actor(web: WebSession) -> Actor:
+    return actor_for(web.user, session_ref(web))
+
+
+@router.get("/assets/chats/{name}")
+def asset(name: str) -> Response:
+    if name not in ASSETS:
+        raise NotFound(f"no asset {name}")
+    package, path = ASSETS[name]
+    body = files(package).joinpath(path).read_bytes()
+    media = "text/css" if name.endswith(".css") else "text/javascript"
+    return Response(body, media_type=media,
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/cases/{reference}/chats", response_class=HTMLResponse)
+def groups_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
+    groups = queries.list_groups(db, _actor(web), reference)
+    return render(request, "chats/groups.html", web, reference=reference.upper(), groups=groups)
+
+
+@router.post("/cases/{reference}/chats")
+async def upload(request: Request, reference: str, web: ConsoleSession, db: Db,
+                 settings: AppSettings, export: UploadFile, csrf: Field,
+                 date_order: Annotated[str, Form()] = "",
+                 owner: Annotated[str, Form()] = "") -> Response:
+    check_csrf(web, csrf)
+    actor = _actor(web)
+    with tempfile.TemporaryDirectory(prefix="nigehbaan-chat-") as folder:
+        path = Path(folder) / (Path(export.filename or "export.txt").name or "export.txt")
+        with path.open("wb") as sink:
+            await run_in_threadpool(shutil.copyfileobj, export.file, sink)
+        outcome = await run_in_threadpool(
+            importer.import_export, db, actor, reference, path,
+            date_order=date_order if date_order in ("dmy", "mdy") else None,  # type: ignore[arg-type]
+            owner=owner.strip() or None, default_region=settings.default_region,
+            source_name=export.filename)
+    return redirect(f"/cases/{reference.upper()}/chats/{outcome.group.id}")
+
+
+@router.get("/cases/{reference}/chats/{group_id}", response_class=HTMLResponse)
+def group_page(request: Request, reference: str, group_id: int, web: ConsoleSession, db: Db,
+               triage: str = "", country: str = "", indicator: str = "",
+               sort: str = "triage") -> Response:
+    actor = _actor(web)
+    group = queries.load_group(db, actor, reference, group_id)
+    everyone = queries.members(db, actor, reference, group_id, audit_read=False)
+    shown = queries.members(db, actor, reference, group_id, triage=triage, country=country,
+                            indicator=indicator, sort=sort)
+    counts = {c: sum(1 for m in everyone if m.triage == c) for c in CATEGORIES}
+    codes = sorted({i.code for m in everyone for i in m.indicators})
+    figures = exports.figures(exports.graph(db, group.id, everyone))
+    return render(request, "chats/group.html", web, reference=reference.upper(),
+                  group=queries.group_view(group, reference.upper()), members=shown,
+                  total=len(everyone), counts=counts, countries=queries.countries(everyone),
+                  codes=codes, categories=CATEGORIES,
+                  filters={"triage": triage, "country": country, "indicator": indicator,
+                           "sort": sort},
+                  figures=json.dumps(figures, separators=(",", ":")).replace("</", "<\\/"))
+
+
+@router.get("/cases/{reference}/chats/{group_id}/members/{member_id}", response_class=HTMLResponse)
+def member_page(request: Request, reference: str, group_id: int, member_id: int,
+                web: ConsoleSession, db: Db) -> Response:
+    view, entries = queries.timeline(db, _actor(web), reference, group_id, member_id)
+    return render(request, "chats/member.html", web, reference=reference.upper(),
+                  group_id=group_id, member=view, entries=entries, categories=CATEGORIES)
+
+
+@router.post("/cases/{reference}/chats/{group_id}/members/{member_id}/decision")
+def member_decide(reference: str, group_id: int, member_id: int, web: ConsoleSession, db: Db,
+                  csrf: Field, category: Field, reason: Field) -> Response:
+    check_csrf(web, csrf)
+    decision = parse(DecisionIn, {"category": category, "reason": reason})
+    queries.decide(db, _actor(web), reference, group_id, member_id, decision)
+    return redirect(f"/cases/{reference.upper()}/chats/{group_id}/members/{member_id}")
+
+
+@router.get("/cases/{reference}/chats/{group_id}/export/{kind}")
+def export(reference: str, group_id: int, kind: str, web: ConsoleSession, db: Db) -> Response:
+    if kind not in ("csv", "graphml", "gexf"):
+        raise NotFound(f"no export '{kind}'")
+    return export_response(db, _actor(web), reference, group_id, kind)

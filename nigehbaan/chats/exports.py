@@ -1,0 +1,153 @@
+"""Exports of a triaged group: members as CSV, the network as GraphML or GEXF for Gephi, and the
+two pictures of the console as plotly figure JSON.
+
+Graphs are rebuilt from the stored edges so an export always shows what the database holds.
+Layouts use a fixed seed: the same group draws the same picture every time, which matters when
+an analyst refers to "the cluster on the left" in a note.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import plotly.graph_objects as go
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nigehbaan.chats.models import ChatEdge
+from nigehbaan.chats.views import MemberView
+
+COLOURS = {"priority_suspect": "#b3261e", "possible_victim": "#1f6fb2",
+           "passive": "#9aa0a6", "undetermined": "#e0a100"}
+CSV_FIELDS = ("member_id", "display_name", "aliases", "phone_e164", "country", "telegram_id",
+              "messages", "media", "known_matches", "added_count", "pagerank", "betweenness",
+              "core", "removal_effect", "indicators", "triage", "triage_rule", "decision",
+              "decision_reason")
+
+
+def members_csv(views: Iterable[MemberView]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for m in views:
+        writer.writerow({
+            "member_id": m.member_id, "display_name": m.display_names[0] if m.display_names
+            else "", "aliases": "; ".join(m.display_names[1:]), "phone_e164": m.phone_e164 or "",
+            "country": m.country, "telegram_id": m.telegram_id or "", "messages": m.messages,
+            "media": m.media, "known_matches": m.known_matches, "added_count": m.added_count,
+            "pagerank": f"{m.pagerank:.6f}", "betweenness": f"{m.betweenness:.6f}",
+            "core": m.core, "removal_effect": m.removal_effect,
+            "indicators": ";".join(sorted({i.code for i in m.indicators})),
+            "triage": m.triage, "triage_rule": m.triage_rule,
+            "decision": m.decision.category if m.decision else "",
+            "decision_reason": m.decision.reason if m.decision else ""})
+    return out.getvalue()
+
+
+def graph(session: Session, group_id: int, views: list[MemberView],
+          kinds: tuple[str, ...] | None = None) -> nx.DiGraph:
+    g: nx.DiGraph = nx.DiGraph()
+    for m in views:
+        g.add_node(m.member_id, label=m.display_names[0] if m.display_names else m.key,
+                   country=m.country, triage=m.triage, messages=m.messages, media=m.media,
+                   pagerank=m.pagerank)
+    query = select(ChatEdge.kind, ChatEdge.source_id, ChatEdge.target_id, ChatEdge.position
+                   ).where(ChatEdge.group_id == group_id).order_by(ChatEdge.position)
+    for kind, source, target, position in session.execute(query):
+        if (kinds is not None and kind not in kinds) or source not in g or target not in g:
+            continue
+        if g.has_edge(source, target):
+            data = g.edges[source, target]
+            data["weight"] += 1
+            if kind not in data["kinds"].split(","):
+                data["kinds"] += f",{kind}"
+        else:
+            g.add_edge(source, target, weight=1, kinds=kind, first_position=position)
+    return g
+
+
+def graphml(g: nx.DiGraph) -> str:
+    return "\n".join(nx.generate_graphml(g))
+
+
+def gexf(g: nx.DiGraph) -> str:
+    return "\n".join(nx.generate_gexf(g))
+
+
+def recruitment(g: nx.DiGraph) -> nx.DiGraph:
+    """Each member's first recruiter only, so the picture is a forest."""
+    tree: nx.DiGraph = nx.DiGraph()
+    tree.add_nodes_from(g.nodes(data=True))
+    for source, target, _ in sorted(g.edges(data=True), key=lambda e: e[2]["first_position"]):
+        if tree.in_degree(target) == 0 and source != target:
+            tree.add_edge(source, target)
+    return tree
+
+
+def _tree_layout(tree: nx.DiGraph) -> dict[Any, tuple[float, float]]:
+    roots = [n for n in tree if tree.in_degree(n) == 0 and tree.out_degree(n) > 0]
+    placed: dict[Any, tuple[float, float]] = {}
+    column = 0
+
+    def walk(node: Any, depth: int) -> float:
+        nonlocal column
+        children = [c for c in tree.successors(node) if c not in placed]
+        if not children:
+            placed[node] = (float(column), -float(depth))
+            column += 1
+            return float(column - 1)
+        placed[node] = (0.0, 0.0)
+        xs = [walk(child, depth + 1) for child in children]
+        placed[node] = (sum(xs) / len(xs), -float(depth))
+        return placed[node][0]
+
+    for root in sorted(roots, key=str):
+        walk(root, 0)
+    return placed
+
+
+def figure_json(g: nx.DiGraph, positions: dict[Any, tuple[float, float]], title: str) -> str:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for source, target in g.edges():
+        if source in positions and target in positions:
+            xs += [positions[source][0], positions[target][0], None]
+            ys += [positions[source][1], positions[target][1], None]
+    nodes = [n for n in g if n in positions]
+    data = g.nodes
+    fig = go.Figure(
+        [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
+                    line={"width": 0.6, "color": "#bbb"}),
+         go.Scatter(x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes],
+                    mode="markers", customdata=[n for n in nodes],
+                    text=[f"{data[n]['label']} · {data[n]['triage']} · {data[n]['country']}"
+                          for n in nodes], hoverinfo="text",
+                    marker={"size": [6 + 40 * data[n]["pagerank"] ** 0.5 for n in nodes],
+                            "color": [COLOURS.get(data[n]["triage"], "#666") for n in nodes]})],
+        layout={"title": {"text": title}, "showlegend": False, "height": 520,
+                "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                "margin": {"l": 10, "r": 10, "t": 40, "b": 10}})
+    text: str = fig.to_json()
+    return text
+
+
+def figures(g: nx.DiGraph) -> dict[str, Any]:
+    tree = recruitment(nx.DiGraph(((s, t, d) for s, t, d in g.edges(data=True)
+                                   if {"added", "invited"} & set(d["kinds"].split(","))))
+                       if g.number_of_edges() else g)
+    for node, attrs in g.nodes(data=True):
+        if node in tree:
+            tree.nodes[node].update(attrs)
+    talk = g.copy()
+    layout = nx.spring_layout(nx.Graph(talk), seed=1, iterations=50) if len(talk) else {}
+    spring = {n: (float(p[0]), float(p[1])) for n, p in layout.items()}
+    return {
+        "recruitment": json.loads(figure_json(tree, _tree_layout(tree),
+                                              "Recruitment tree (who added whom)")),
+        "interaction": json.loads(figure_json(talk, spring, "Interaction network")),
+    }

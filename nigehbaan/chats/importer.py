@@ -1,0 +1,249 @@
+"""Importing an export into a case: detect, stream, store and triage in one pass and one
+transaction.
+
+Records go to the database in batches through Core inserts (executemany), and to an `Analysis`
+at the same time, so a 200,000-message group is read once and never held whole. The service
+never commits: the caller's transaction makes an import all or nothing. The same file (by
+SHA-256) imported into the same case again returns the first import and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.access import load_case
+from nigehbaan.chats.analysis import Analysis, Result
+from nigehbaan.chats.errors import ChatParseError
+from nigehbaan.chats.media import MediaHashes, evidence_link
+from nigehbaan.chats.model import ChatFormat, MemberRef, Message, Record
+from nigehbaan.chats.models import (
+    ChatEdge,
+    ChatEvent,
+    ChatGroup,
+    ChatIndicator,
+    ChatMedia,
+    ChatMember,
+    ChatMessage,
+)
+from nigehbaan.chats.registry import DateOrder, open_chats
+from nigehbaan.chats.stream import ChatStream
+from nigehbaan.core import audit
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.errors import Invalid
+from nigehbaan.core.roles import Permission
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    group: ChatGroup
+    created: bool
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_file(path: Path) -> Path:
+    """The file whose bytes identify the export: `result.json` for a Telegram folder."""
+    if path.is_dir() and (path / "result.json").is_file():
+        return path / "result.json"
+    if not path.is_file():
+        raise Invalid(f"{path}: no such file")
+    return path
+
+
+def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
+                  date_order: DateOrder | None = None, owner: str | None = None,
+                  owner_phone: str | None = None, default_region: str = "PK",
+                  source_name: str | None = None) -> ImportOutcome:
+    case = load_case(session, actor, reference, Permission.CASE_WRITE)
+    file = export_file(Path(path))
+    digest = sha256_of(file)
+    existing = session.execute(select(ChatGroup).where(
+        ChatGroup.case_id == case.id, ChatGroup.source_sha256 == digest)).scalar_one_or_none()
+    if existing is not None:
+        return ImportOutcome(existing, False)
+    try:
+        stream = _group_stream(lambda: open_chats(file, date_order=date_order,
+                                                  default_region=default_region,
+                                                  owner_name=owner))
+        head = stream.header
+        group = ChatGroup(case_id=case.id, format=head.format.value, title=head.title or "",
+                          chat_type=head.chat_type, chat_ref=head.chat_id or "",
+                          source_name=(source_name or file.name)[:300], source_sha256=digest,
+                          time_basis="utc" if head.format == ChatFormat.TELEGRAM else "local",
+                          imported_by=actor.username)
+        session.add(group)
+        session.flush()
+        with MediaHashes(file) as hashes:
+            analysis = Analysis(head.format, default_region=default_region,
+                                owner_phone=owner_phone, content_key=hashes)
+            writer = _Writer(session, group.id, hashes)
+            for record in stream:
+                analysis.add(record)
+                writer.add(record)
+            writer.flush()
+        result = analysis.finish()
+    except ChatParseError as error:
+        raise Invalid(str(error)) from None
+    _store_result(session, group, writer, result)
+    group.title = stream.header.title or group.title
+    group.chat_type = stream.header.chat_type
+    group.report = _report(stream, result)
+    audit.record(session, actor, "chat.import", "chat_group", str(group.id), detail={
+        "case": case.reference, "sha256": digest, "format": group.format,
+        "messages": group.report["messages"], "events": group.report["events"],
+        "members": group.report["members"]})
+    return ImportOutcome(group, True)
+
+
+def _group_stream(open_streams: Callable[[], Iterator[ChatStream]]) -> ChatStream:
+    """The export's chat; in a full Telegram export, its first group chat. Streams are read
+    once, so when no chat is a group the export is opened again for its first chat."""
+    count = 0
+    for stream in open_streams():
+        count += 1
+        if "group" in stream.header.chat_type or stream.header.format == ChatFormat.WHATSAPP:
+            return stream
+        stream.drain()
+    if count == 0:
+        raise ChatParseError("the export holds no chat")
+    return next(iter(open_streams()))
+
+
+def _naive(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class _Writer:
+    """Buffers rows and writes them in batches; members are made on first sight."""
+
+    def __init__(self, session: Session, group_id: int, hashes: MediaHashes) -> None:
+        self.session, self.group_id, self.hashes = session, group_id, hashes
+        self.member_ids: dict[str, int] = {}
+        self.messages: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.media: list[dict[str, Any]] = []
+
+    def member(self, ref: MemberRef | None) -> int | None:
+        if ref is None:
+            return None
+        found = self.member_ids.get(ref.key)
+        if found is None:
+            found = self.session.execute(insert(ChatMember).values(
+                group_id=self.group_id, key=ref.key[:300], display_name=ref.label[:300],
+                aliases=[], phone_e164=ref.phone_e164, country=ref.country or "",
+                telegram_id=ref.telegram_id, is_owner=ref.is_owner,
+            ).returning(ChatMember.id)).scalar_one()
+            self.member_ids[ref.key] = found
+        return found
+
+    def add(self, record: Record) -> None:
+        if isinstance(record, Message):
+            self._message(record)
+        else:
+            for ref in record.targets:
+                self.member(ref)
+            self.events.append({
+                "group_id": self.group_id, "position": record.position,
+                "message_ref": record.message_id, "kind": record.kind.value,
+                "member_id": self.member(record.actor), "at": _naive(record.timestamp),
+                "old_value": record.old_value, "new_value": record.new_value,
+                "text": record.text, "raw": record.raw})
+        if len(self.messages) + len(self.events) + len(self.media) >= BATCH:
+            self.flush()
+
+    def _message(self, msg: Message) -> None:
+        sender = self.member(msg.sender)
+        for ref in msg.mentions:
+            self.member(ref)
+        self.messages.append({
+            "group_id": self.group_id, "position": msg.position, "message_ref": msg.message_id,
+            "member_id": sender, "at": _naive(msg.timestamp), "text": msg.text, "raw": msg.raw,
+            "reply_to": msg.reply_to, "forwarded_from": (msg.forwarded_from or None),
+            "deleted": msg.deleted, "edited": msg.edited, "has_media": msg.media is not None})
+        media = msg.media
+        if media is not None:
+            digest = self.hashes(media)
+            self.media.append({
+                "group_id": self.group_id, "position": msg.position, "member_id": sender,
+                "kind": media.kind.value, "file_name": media.file_name,
+                "attached": media.attached, "sha256": digest,
+                "evidence_sha256": evidence_link(media.path) if media.path else None,
+                "not_hashable": None if digest else (media.not_hashable or "not in the export"),
+                "forwarded": bool(msg.forwarded_from)})
+
+    def flush(self) -> None:
+        for table, rows in ((ChatMessage, self.messages), (ChatEvent, self.events),
+                            (ChatMedia, self.media)):
+            if rows:
+                self.session.execute(insert(table), rows)
+                rows.clear()
+
+
+def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: Result) -> None:
+    ids = writer.member_ids
+    for raw, target in result.identity.canonical.items():
+        if raw == target or raw not in ids:
+            continue
+        if target not in ids:
+            ids[target] = ids[raw]
+            session.execute(update(ChatMember).where(ChatMember.id == ids[raw])
+                            .values(key=target[:300]))
+            continue
+        old, new = ids.pop(raw), ids[target]
+        for table in (ChatMessage, ChatEvent, ChatMedia):
+            session.execute(update(table).where(table.member_id == old).values(member_id=new))
+        session.execute(delete(ChatMember).where(ChatMember.id == old))
+    for key, member in result.members.items():
+        person, tally, pos, advice = member.person, member.tally, member.position, member.triage
+        session.execute(update(ChatMember).where(ChatMember.id == ids[key]).values(
+            display_name=person.display_name[:300], aliases=list(person.aliases),
+            phone_e164=person.phone_e164, country=person.country or "",
+            telegram_id=person.telegram_id, is_owner=person.is_owner,
+            mention_only=person.mention_only, messages=tally.messages, media=tally.media,
+            added_count=tally.added_count, known_matches=member.known_matches,
+            pagerank=pos.pagerank if pos else 0.0, betweenness=pos.betweenness if pos else 0.0,
+            core=pos.core if pos else 0, removal_effect=pos.removal_effect if pos else 0,
+            triage=advice.category, triage_rule=advice.rule, triage_score=advice.score))
+    rows = [{"member_id": ids[key], "code": i.code, "detail": i.detail,
+             "evidence": list(i.evidence)}
+            for key, member in result.members.items() for i in member.indicators]
+    edges = [{"group_id": group.id, "kind": e.kind, "source_id": ids[e.source],
+              "target_id": ids[e.target], "position": e.position}
+             for e in result.edges if e.source in ids and e.target in ids]
+    for model, batch in ((ChatIndicator, rows), (ChatEdge, edges)):
+        for start in range(0, len(batch), BATCH):
+            session.execute(insert(model), batch[start:start + BATCH])
+
+
+def _report(stream: ChatStream, result: Result) -> dict[str, Any]:
+    report = stream.report()
+    merged = sum(len(p.merged) for p in result.identity.people.values())
+    return {
+        "lines_read": report.lines_read, "messages": report.messages, "events": report.events,
+        "members": result.counted_members, "members_parsed": report.members,
+        "merged_identities": merged,
+        "mentioned_only": len(result.members) - result.counted_members,
+        "unparsed_lines": report.unparsed_lines,
+        "first_timestamp": report.first_timestamp.isoformat() if report.first_timestamp else None,
+        "last_timestamp": report.last_timestamp.isoformat() if report.last_timestamp else None,
+        "warnings": list(report.warnings), "date_order": report.date_order,
+        "locale": report.locale,
+    }

@@ -1,0 +1,214 @@
+"""Reading imported groups, and recording the analyst's triage decisions.
+
+Every read goes through `load_case`, so a group is visible exactly when its case is. Indicator
+evidence is stored as export positions and resolved to record ids here, in chunks, because a
+big group's evidence is thousands of records and is read far less often than it is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.access import load_case
+from nigehbaan.chats.models import (
+    ChatEvent,
+    ChatGroup,
+    ChatIndicator,
+    ChatMember,
+    ChatMessage,
+    ChatTriageDecision,
+)
+from nigehbaan.chats.views import (
+    DecisionIn,
+    DecisionView,
+    EvidenceRef,
+    GroupView,
+    IndicatorView,
+    MemberView,
+    TimelineEntry,
+)
+from nigehbaan.core import audit
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.errors import NotFound
+from nigehbaan.core.roles import Permission
+
+CHUNK = 500
+
+
+def group_view(group: ChatGroup, case_reference: str) -> GroupView:
+    return GroupView(id=group.id, case=case_reference, format=group.format, title=group.title,
+                     chat_type=group.chat_type, source_name=group.source_name,
+                     source_sha256=group.source_sha256, time_basis=group.time_basis,
+                     imported_by=group.imported_by, imported_at=group.imported_at,
+                     report=group.report)
+
+
+def list_groups(session: Session, actor: Actor, reference: str) -> list[GroupView]:
+    case = load_case(session, actor, reference)
+    groups = session.execute(select(ChatGroup).where(ChatGroup.case_id == case.id)
+                             .order_by(ChatGroup.id)).scalars()
+    return [group_view(g, case.reference) for g in groups]
+
+
+def load_group(session: Session, actor: Actor, reference: str, group_id: int,
+               permission: Permission = Permission.CASE_READ) -> ChatGroup:
+    case = load_case(session, actor, reference, permission)
+    group = session.get(ChatGroup, group_id)
+    if group is None or group.case_id != case.id:
+        raise NotFound(f"no chat group {group_id} in case {case.reference}")
+    return group
+
+
+def _evidence(session: Session, group_id: int, positions: Iterable[int]
+              ) -> dict[int, EvidenceRef]:
+    wanted = sorted(set(positions))
+    found: dict[int, EvidenceRef] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        for model, kind in ((ChatMessage, "message"), (ChatEvent, "event")):
+            rows = session.execute(select(model.id, model.position).where(
+                model.group_id == group_id, model.position.in_(chunk)))
+            for row_id, position in rows:
+                found[position] = EvidenceRef(type=kind, id=row_id, position=position)
+    return found
+
+
+def members(session: Session, actor: Actor, reference: str, group_id: int | None = None, *,
+            triage: str = "", country: str = "", indicator: str = "", sort: str = "triage",
+            audit_read: bool = True) -> list[MemberView]:
+    """Members of one group, or of every group of the case; filtered and sorted server-side."""
+    case = load_case(session, actor, reference)
+    groups = [group_id] if group_id is not None else list(session.execute(
+        select(ChatGroup.id).where(ChatGroup.case_id == case.id)).scalars())
+    if group_id is not None:
+        load_group(session, actor, reference, group_id)
+    query = select(ChatMember).where(ChatMember.group_id.in_(groups))
+    if triage:
+        query = query.where(ChatMember.triage == triage)
+    if country:
+        query = query.where(ChatMember.country == country.upper())
+    if indicator:
+        query = query.where(ChatMember.id.in_(select(ChatIndicator.member_id)
+                                              .where(ChatIndicator.code == indicator)))
+    rows = list(session.execute(query.order_by(ChatMember.id)).scalars())
+    ids = [m.id for m in rows]
+    found: dict[int, list[ChatIndicator]] = {}
+    decisions: dict[int, ChatTriageDecision] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for item in session.execute(select(ChatIndicator).where(
+                ChatIndicator.member_id.in_(chunk)).order_by(ChatIndicator.id)).scalars():
+            found.setdefault(item.member_id, []).append(item)
+        for decision in session.execute(select(ChatTriageDecision).where(
+                ChatTriageDecision.member_id.in_(chunk)).order_by(ChatTriageDecision.id)
+                ).scalars():
+            decisions[decision.member_id] = decision
+    by_group: dict[int, list[int]] = {}
+    for member in rows:
+        for item in found.get(member.id, []):
+            by_group.setdefault(member.group_id, []).extend(item.evidence)
+    refs = {g: _evidence(session, g, positions) for g, positions in by_group.items()}
+    views = [_member_view(m, found.get(m.id, []), refs.get(m.group_id, {}),
+                          decisions.get(m.id)) for m in rows]
+    views.sort(key=_SORTS.get(sort, _SORTS["triage"]))
+    if audit_read:
+        audit.record(session, actor, "chat.members.read", "case", case.reference,
+                     detail={"group": group_id, "returned": len(views)})
+    return views
+
+
+_ORDER = {"priority_suspect": 0, "possible_victim": 1, "undetermined": 2, "passive": 3}
+_SORTS = {
+    "triage": lambda m: (_ORDER.get(m.triage, 9), -m.pagerank, m.member_id),
+    "messages": lambda m: (-m.messages, m.member_id),
+    "media": lambda m: (-m.media, m.member_id),
+    "pagerank": lambda m: (-m.pagerank, m.member_id),
+    "country": lambda m: (m.country or "~", m.member_id),
+    "name": lambda m: (m.display_names[0].lower() if m.display_names else "", m.member_id),
+}
+
+
+def _member_view(member: ChatMember, items: list[ChatIndicator], refs: dict[int, EvidenceRef],
+                 decision: ChatTriageDecision | None) -> MemberView:
+    names = [member.display_name, *[a for a in member.aliases if a != member.display_name]]
+    return MemberView(
+        member_id=member.id, key=member.key, display_names=names, phone_e164=member.phone_e164,
+        country=member.country, telegram_id=member.telegram_id, is_owner=member.is_owner,
+        mention_only=member.mention_only, messages=member.messages, media=member.media,
+        known_matches=member.known_matches, added_count=member.added_count,
+        pagerank=member.pagerank, betweenness=member.betweenness, core=member.core,
+        removal_effect=member.removal_effect,
+        indicators=[IndicatorView(code=i.code, detail=i.detail,
+                                  evidence=[refs[p] for p in i.evidence if p in refs])
+                    for i in items],
+        triage=member.triage, triage_rule=member.triage_rule,
+        decision=None if decision is None else DecisionView.model_validate(
+            decision, from_attributes=True))
+
+
+def countries(views: list[MemberView]) -> list[tuple[str, int]]:
+    """Members per country, most first: what a referral to each country would cover."""
+    counts = Counter(v.country for v in views if v.country and not v.mention_only)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _member(session: Session, group: ChatGroup, member_id: int) -> ChatMember:
+    member = session.get(ChatMember, member_id)
+    if member is None or member.group_id != group.id:
+        raise NotFound(f"no member {member_id} in chat group {group.id}")
+    return member
+
+
+def decide(session: Session, actor: Actor, reference: str, group_id: int, member_id: int,
+           decision: DecisionIn) -> ChatTriageDecision:
+    """An analyst's category for a member, with a reason, kept beside the tool's advice."""
+    actor.require(Permission.CASE_READ)
+    group = load_group(session, actor, reference, group_id)
+    member = _member(session, group, member_id)
+    row = ChatTriageDecision(member_id=member.id, category=decision.category,
+                             reason=decision.reason.strip(), advice=member.triage,
+                             advice_rule=member.triage_rule, decided_by=actor.username)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "chat.triage.decide", "chat_member", str(member.id), detail={
+        "case": reference.upper(), "group": group.id, "category": decision.category,
+        "advice": member.triage, "reason": row.reason})
+    return row
+
+
+def timeline(session: Session, actor: Actor, reference: str, group_id: int, member_id: int,
+             limit: int = 500) -> tuple[MemberView, list[TimelineEntry]]:
+    """The member's cited records first-to-last, then their other messages up to `limit`."""
+    group = load_group(session, actor, reference, group_id)
+    member = _member(session, group, member_id)
+    view = next(v for v in members(session, actor, reference, group.id, audit_read=False)
+                if v.member_id == member.id)
+    cited: dict[int, list[str]] = {}
+    for item in view.indicators:
+        for ref in item.evidence:
+            cited.setdefault(ref.position, []).append(item.code)
+    entries: list[TimelineEntry] = []
+    messages = session.execute(select(ChatMessage).where(
+        ChatMessage.group_id == group.id,
+        or_(ChatMessage.member_id == member.id, ChatMessage.position.in_(list(cited))))
+        .order_by(ChatMessage.position).limit(limit)).scalars()
+    for m in messages:
+        entries.append(TimelineEntry(type="message", id=m.id, position=m.position, at=m.at,
+                                     text=m.text, raw=m.raw, kind="media" if m.has_media
+                                     else "message", cited_by=cited.get(m.position, [])))
+    events = session.execute(select(ChatEvent).where(
+        ChatEvent.group_id == group.id,
+        or_(ChatEvent.member_id == member.id, ChatEvent.position.in_(list(cited))))
+        .order_by(ChatEvent.position).limit(limit)).scalars()
+    for e in events:
+        entries.append(TimelineEntry(type="event", id=e.id, position=e.position, at=e.at,
+                                     text=e.text, raw=e.raw, kind=e.kind,
+                                     cited_by=cited.get(e.position, [])))
+    entries.sort(key=lambda entry: entry.position)
+    audit.record(session, actor, "chat.member.timeline", "chat_member", str(member.id),
+                 detail={"case": reference.upper(), "group": group.id})
+    return view, entries

@@ -1,0 +1,233 @@
+"""Everything triage needs, gathered in one pass over the records as they stream by.
+
+Nothing here keeps the records: per member only counters and the positions of the records an
+indicator will cite, plus the network's edges. That is what keeps a 200,000-message group within
+bounded memory. Members are tracked under the parser's raw keys; identity resolution runs at the
+end (`identity.resolve`) and `Tally.merge` folds the tallies of one person together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nigehbaan.chats.identity import Seen
+from nigehbaan.chats.members import phone_identity
+from nigehbaan.chats.model import EventKind, Media, MemberRef, Message, Record, SystemEvent
+from nigehbaan.chats.triage.patterns import PatternSet, default_patterns
+
+_NUMBER = re.compile(r"(?<![\w@+])\+?\d[\d \-().\u00a0]{6,18}\d")
+ContentKey = Callable[[Media], str | None]
+"""The identity of a media item's content (its SHA-256 when the bytes are in the export)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    position: int
+    at: datetime | None
+    method: str  # created | added | link | request
+    by: str | None
+
+
+@dataclass
+class Tally:
+    """One member's counters and cited positions; `marks` maps an indicator code to them."""
+
+    messages: int = 0
+    media: int = 0
+    distinct_media: set[str] = field(default_factory=set)
+    added_count: int = 0
+    marks: dict[str, list[int]] = field(default_factory=dict)
+    details: dict[str, set[str]] = field(default_factory=dict)
+    adds: list[tuple[int, datetime | None, int]] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
+    exits: list[tuple[int, datetime | None, str]] = field(default_factory=list)
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+    def mark(self, code: str, position: int, detail: str | None = None) -> None:
+        self.marks.setdefault(code, []).append(position)
+        if detail:
+            self.details.setdefault(code, set()).add(detail)
+
+    def merge(self, other: Tally) -> None:
+        self.messages += other.messages
+        self.media += other.media
+        self.distinct_media |= other.distinct_media
+        self.added_count += other.added_count
+        for code, positions in other.marks.items():
+            self.marks.setdefault(code, []).extend(positions)
+        for code, texts in other.details.items():
+            self.details.setdefault(code, set()).update(texts)
+        self.adds += other.adds
+        self.joins += other.joins
+        self.exits += other.exits
+        stamps = [s for s in (self.first_at, other.first_at) if s is not None]
+        self.first_at = min(stamps) if stamps else None
+        stamps = [s for s in (self.last_at, other.last_at) if s is not None]
+        self.last_at = max(stamps) if stamps else None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    kind: str  # added | removed | invited | mention | reply | reshared | number_posted
+    source: str
+    target: str
+    position: int
+
+
+class Collector:
+    """Feed it every record (`add`); read `tallies`, `edges` and `seen` afterwards."""
+
+    def __init__(self, *, telegram: bool = False, content_key: ContentKey | None = None,
+                 patterns: PatternSet | None = None, default_region: str = "PK") -> None:
+        self.telegram = telegram
+        self.content_key = content_key
+        self.patterns = patterns or default_patterns()
+        self.default_region = default_region
+        self.tallies: dict[str, Tally] = {}
+        self.seen: dict[str, Seen] = {}
+        self.edges: list[Edge] = []
+        self.first_poster: dict[str, tuple[str, int]] = {}
+        self.reshared: set[str] = set()
+        self.numbers: list[tuple[str, str, int, MemberRef]] = []
+        self._sender_of: dict[str, str] = {}
+        self._labels: set[tuple[str, str]] = set()
+
+    def _see(self, ref: MemberRef, role: str) -> Tally:
+        key = ref.key
+        info = self.seen.get(key)
+        if info is None:
+            info = self.seen[key] = Seen(ref)
+            self.tallies[key] = Tally()
+        if (key, ref.label) not in self._labels:
+            self._labels.add((key, ref.label))
+            if ref.label:
+                info.labels[ref.label] += 1
+        setattr(info, role, getattr(info, role) + 1)
+        return self.tallies[key]
+
+    def add(self, record: Record) -> None:
+        if isinstance(record, Message):
+            self._message(record)
+        else:
+            self._event(record)
+
+    def _message(self, msg: Message) -> None:
+        sender = msg.sender
+        if sender is None:
+            return
+        tally = self._see(sender, "sender")
+        key, position = sender.key, msg.position
+        tally.messages += 1
+        if msg.timestamp is not None:
+            if tally.first_at is None:
+                tally.first_at = msg.timestamp
+            tally.last_at = msg.timestamp
+        if msg.message_id is not None and self.telegram:
+            self._sender_of[msg.message_id] = key
+        if msg.media is not None:
+            self._media(tally, key, msg)
+        addressed: list[str] = []
+        for ref in msg.mentions:
+            self._see(ref, "mention")
+            if ref.key != key:
+                self.edges.append(Edge("mention", key, ref.key, position))
+                addressed.append(ref.key)
+        if msg.reply_to is not None:
+            replied = self._sender_of.get(msg.reply_to)
+            if replied is not None and replied != key:
+                self.edges.append(Edge("reply", key, replied, position))
+                addressed.append(replied)
+        if msg.deleted or not msg.text:
+            return
+        for hit in self.patterns.find(msg.text):
+            code = {"media_request": "requested_media", "meeting_request": "requested_meeting",
+                    "group_link": "posted_group_links"}[hit.pattern.kind]
+            tally.mark(code, position, f"{hit.pattern.id}: “{hit.text}”")
+            if hit.pattern.kind != "group_link":
+                for target in addressed:
+                    self.tallies[target].mark("addressed_by_requests", position,
+                                              f"by {sender.label}")
+        if any(c.isdigit() for c in msg.text):
+            self._numbers(key, msg)
+
+    def _media(self, tally: Tally, key: str, msg: Message) -> None:
+        assert msg.media is not None
+        position = msg.position
+        tally.media += 1
+        tally.mark("shared_media", position)
+        if msg.forwarded_from:
+            tally.mark("forwarded_media", position, f"from {msg.forwarded_from}")
+        content = self.content_key(msg.media) if self.content_key else None
+        if content is None:
+            return
+        tally.distinct_media.add(content)
+        first = self.first_poster.setdefault(content, (key, position))
+        if first[0] != key:
+            self.reshared.add(content)
+            tally.mark("reshared_media", position)
+            self.edges.append(Edge("reshared", key, first[0], position))
+
+    def _numbers(self, key: str, msg: Message) -> None:
+        for found in _NUMBER.finditer(msg.text):
+            phone = phone_identity(found.group(0), self.default_region)
+            if phone is not None and f"tel:{phone[0]}" != key:
+                ref = MemberRef(f"tel:{phone[0]}", found.group(0), phone[0], phone[1])
+                self.numbers.append((ref.key, key, msg.position, ref))
+
+    def _event(self, event: SystemEvent) -> None:
+        actor, kind, position, at = event.actor, event.kind, event.position, event.timestamp
+        tally = self._see(actor, "event") if actor is not None else None
+        targets = [(ref.key, self._see(ref, "event")) for ref in event.targets]
+        if actor is None or tally is None:
+            return
+        key = actor.key
+        if kind == EventKind.REMOVED and all(ref.key == key or ref.label == actor.label
+                                             for ref in event.targets):
+            kind = EventKind.LEFT  # Telegram writes leaving as removing oneself
+        if kind == EventKind.CREATED:
+            tally.mark("created_group", position, event.new_value)
+            tally.mark("admin", position, "created the group")
+            tally.joins.append(Join(position, at, "created", None))
+        if kind in (EventKind.CREATED, EventKind.ADDED) and targets:
+            if kind == EventKind.ADDED:
+                tally.mark("added_members", position)
+            tally.added_count += len(targets)
+            tally.adds.append((position, at, len(targets)))
+            for target, target_tally in targets:
+                if target != key:
+                    self.edges.append(Edge("added", key, target, position))
+                    target_tally.joins.append(Join(position, at, "added", key))
+        elif kind == EventKind.REMOVED:
+            tally.mark("removed_members", position)
+            tally.mark("admin", position, "removed members")
+            for target, target_tally in targets:
+                self.edges.append(Edge("removed", key, target, position))
+                target_tally.exits.append((position, at, "removed"))
+        elif kind == EventKind.LEFT:
+            tally.exits.append((position, at, "left"))
+        elif kind in (EventKind.JOINED_BY_LINK, EventKind.JOINED_BY_REQUEST):
+            method = "link" if kind == EventKind.JOINED_BY_LINK else "request"
+            inviter = next((t for t, _ in targets if t != key), None)
+            if method == "link":
+                tally.mark("joined_by_link", position)
+            tally.joins.append(Join(position, at, method, inviter))
+            if inviter is not None:
+                self.edges.append(Edge("invited", inviter, key, position))
+        elif kind == EventKind.SUBJECT_CHANGED:
+            tally.mark("renamed_group", position, event.new_value)
+        elif kind == EventKind.ADMIN_GRANTED:
+            for _target, target_tally in targets or [(key, tally)]:
+                target_tally.mark("admin", position, "made admin")
+
+    def settle_numbers(self) -> None:
+        """Numbers posted in text count only for numbers that are members of the group."""
+        for target, poster, position, _ref in self.numbers:
+            if target in self.tallies and target != poster:
+                label = self.seen[poster].ref.label
+                self.tallies[target].mark("number_posted_by_others", position, f"by {label}")
+                self.edges.append(Edge("number_posted", poster, target, position))
+        self.numbers.clear()

@@ -1,0 +1,112 @@
+"""Chat groups through the API and the console: upload, filters, decisions, exports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.chats.groups import export_path, write_groups
+from tests.support import Account
+
+GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
+        "13/03/2023, 09:13 - You added +92 300 1234567, +34 612 345 678\n"
+        "13/03/2023, 09:14 - +92 300 1234567: hello everyone\n"
+        "13/03/2023, 09:15 - +34 612 345 678: hola\n")
+
+
+def _case(client: TestClient, account: Account) -> str:
+    made = client.post("/api/v1/cases", json={"title": "Seized phone", "channel": "walk_in"},
+                       headers=account.headers)
+    assert made.status_code == 201
+    reference: str = made.json()["reference"]
+    return reference
+
+
+def test_upload_members_decide_export(client: TestClient, accounts: dict[str, Account],
+                                      tmp_path: Path) -> None:
+    inv, analyst = accounts["investigator"], accounts["analyst"]
+    ref = _case(client, inv)
+    manifest = write_groups(tmp_path, with_media=False)
+    body = export_path(tmp_path, manifest, "whatsapp-android-en", "txt").read_bytes()
+    up = client.post(f"/api/v1/cases/{ref}/chats?filename=chat.txt", content=body,
+                     headers=inv.headers)
+    assert up.status_code == 201, up.text
+    group = up.json()["group"]["id"]
+    again = client.post(f"/api/v1/cases/{ref}/chats?filename=chat.txt", content=body,
+                        headers=inv.headers)
+    assert again.status_code == 200 and again.json()["created"] is False
+    base = f"/api/v1/cases/{ref}/chats/{group}"
+    everyone = client.get(f"{base}/members", headers=analyst.headers).json()
+    suspects = client.get(f"{base}/members?triage=priority_suspect",
+                          headers=analyst.headers).json()
+    assert 0 < len(suspects) < len(everyone)
+    spanish = client.get(f"{base}/members?country=ES", headers=analyst.headers).json()
+    assert spanish and {m["country"] for m in spanish} == {"ES"}
+    requesters = client.get(f"{base}/members?indicator=requested_media",
+                            headers=analyst.headers).json()
+    assert requesters and all(any(i["code"] == "requested_media" for i in m["indicators"])
+                              for m in requesters)
+    member = suspects[0]["member_id"]
+    timeline = client.get(f"{base}/members/{member}/timeline", headers=analyst.headers).json()
+    assert any(entry["cited_by"] for entry in timeline)
+    decided = client.post(f"{base}/members/{member}/decisions", headers=analyst.headers,
+                          json={"category": "undetermined", "reason": "checked the messages"})
+    assert decided.status_code == 201 and decided.json()["advice"] == "priority_suspect"
+    shown = client.get(f"{base}/members?triage=priority_suspect", headers=analyst.headers)
+    assert shown.json()[0]["decision"]["category"] == "undetermined"
+    bad = client.post(f"{base}/members/{member}/decisions", headers=analyst.headers,
+                      json={"category": "guilty", "reason": "no"})
+    assert bad.status_code == 422
+    csv_text = client.get(f"{base}/export/csv", headers=analyst.headers).text
+    assert csv_text.startswith("member_id,display_name") and "priority_suspect" in csv_text
+    assert "<graphml" in client.get(f"{base}/export/graphml", headers=analyst.headers).text
+    assert "<gexf" in client.get(f"{base}/export/gexf", headers=analyst.headers).text
+    other_unit = client.get(f"{base}/members", headers=accounts["outsider"].headers)
+    assert other_unit.status_code == 403
+
+
+def test_bad_upload_is_a_422_with_one_line(client: TestClient,
+                                           accounts: dict[str, Account]) -> None:
+    inv = accounts["investigator"]
+    ref = _case(client, inv)
+    refused = client.post(f"/api/v1/cases/{ref}/chats?filename=x.txt",
+                          content=b"\x00\x01\x02" * 400, headers=inv.headers)
+    assert refused.status_code == 422 and "\n" not in refused.json()["detail"]
+    assert client.get(f"/api/v1/cases/{ref}/chats", headers=inv.headers).json() == []
+
+
+def _login(client: TestClient, account: Account) -> str:
+    client.post("/login", data={"username": account.username, "password": account.password})
+    page = client.get("/account")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+def test_console_upload_group_page_and_decision(client: TestClient,
+                                                accounts: dict[str, Account]) -> None:
+    inv = accounts["investigator"]
+    ref = _case(client, inv)
+    csrf = _login(client, inv)
+    done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
+                       files={"export": ("WhatsApp Chat with Walk.txt", GOOD.encode())},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"])
+    assert page.status_code == 200
+    assert "Walk group" in page.text and 'type="application/json" id="chat-figures"' in page.text
+    assert "member in Spain" in page.text and "<script>" not in page.text
+    assert "/assets/chats/plotly.min.js" in page.text
+    plotly = client.get("/assets/chats/plotly.min.js")
+    assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
+    member = re.search(r'/chats/(\d+)/members/(\d+)"', page.text)
+    assert member
+    url = f"/cases/{ref}/chats/{member.group(1)}/members/{member.group(2)}"
+    assert client.get(url).status_code == 200
+    posted = client.post(f"{url}/decision", data={"csrf": csrf, "category": "passive",
+                                                  "reason": "added by the owner, silent"},
+                         follow_redirects=False)
+    assert posted.status_code == 303
+    assert "added by the owner, silent" in client.get(url).text

@@ -1,0 +1,204 @@
+"""Importing exports into a case: idempotent, one transaction, clear errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from nigehbaan.cases import register
+from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.chats import importer, queries
+from nigehbaan.chats.models import (
+    ChatEdge,
+    ChatEvent,
+    ChatGroup,
+    ChatIndicator,
+    ChatMedia,
+    ChatMember,
+    ChatMessage,
+)
+from nigehbaan.cli.main import app
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.db import transaction
+from nigehbaan.core.errors import Forbidden, Invalid
+from nigehbaan.core.settings import Settings
+from tests.chats.groups import export_path, write_groups
+from tests.support import Account
+
+TABLES = (ChatGroup, ChatMember, ChatMessage, ChatEvent, ChatEdge, ChatMedia, ChatIndicator)
+GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
+        "13/03/2023, 09:13 - You added +92 300 1234567, +34 612 345 678\n"
+        "13/03/2023, 09:14 - +92 300 1234567: hello everyone\n"
+        "13/03/2023, 09:15 - +34 612 345 678: hola\n")
+
+
+@pytest.fixture
+def case_ref(factory: sessionmaker[Session], operator: Actor, settings: Settings) -> str:
+    with transaction(factory) as session:
+        return register.open_case(session, operator, CaseIn(title="Seized phone",
+                                                            channel="walk_in"), settings).reference
+
+
+def counts(factory: sessionmaker[Session]) -> dict[str, int]:
+    with transaction(factory) as session:
+        return {t.__tablename__: session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in TABLES}
+
+
+def do_import(factory: sessionmaker[Session], actor: Actor, ref: str, path: Path,
+              **options: str) -> importer.ImportOutcome:
+    with transaction(factory) as session:
+        return importer.import_export(session, actor, ref, path, **options)  # type: ignore[arg-type]
+
+
+def test_import_twice_changes_nothing(factory: sessionmaker[Session], operator: Actor,
+                                      case_ref: str, tmp_path: Path) -> None:
+    root = tmp_path / "synth"
+    manifest = write_groups(root, with_media=True)
+    export = export_path(root, manifest, "whatsapp-android-en", "zip")
+    first = do_import(factory, operator, case_ref, export)
+    assert first.created
+    before = counts(factory)
+    second = do_import(factory, operator, case_ref, export)
+    assert not second.created and second.group.id == first.group.id
+    assert counts(factory) == before
+    assert before["chat_messages"] == first.group.report["messages"] > 1900
+    with transaction(factory) as session:
+        attached = session.execute(select(func.count()).select_from(ChatMedia)
+                                   .where(ChatMedia.sha256.is_not(None))).scalar_one()
+        views = queries.members(session, operator, case_ref, first.group.id)
+    assert attached > 0
+    assert {"priority_suspect", "possible_victim", "passive"} <= {v.triage for v in views}
+    suspect = next(v for v in views if v.triage == "priority_suspect")
+    cited = [e for i in suspect.indicators for e in i.evidence]
+    assert cited and all(e.id > 0 for e in cited)
+
+
+def test_telegram_folder_import_merges_names(factory: sessionmaker[Session], operator: Actor,
+                                             case_ref: str, tmp_path: Path) -> None:
+    root = tmp_path / "synth"
+    manifest = write_groups(root, with_media=False)
+    export = export_path(root, manifest, "telegram-desktop", "telegram_json").parent
+    outcome = do_import(factory, operator, case_ref, export)
+    report = outcome.group.report
+    assert report["members_parsed"] > report["members"] and report["merged_identities"] > 0
+
+
+BAD = {
+    "empty": b"",
+    "binary": bytes(range(256)) * 8,
+    "not a chat": b"just some notes\nnothing like a chat\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_one_clear_error_and_nothing_stored(
+        factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,
+        name: str) -> None:
+    path = tmp_path / "export.txt"
+    path.write_bytes(BAD[name])
+    before = counts(factory)
+    with pytest.raises(Invalid) as raised:
+        do_import(factory, operator, case_ref, path)
+    assert "\n" not in raised.value.detail and raised.value.detail
+    assert counts(factory) == before
+
+
+def test_truncated_zip_is_refused(factory: sessionmaker[Session], operator: Actor,
+                                  case_ref: str, tmp_path: Path) -> None:
+    full = tmp_path / "full.zip"
+    with zipfile.ZipFile(full, "w") as zf:
+        zf.writestr("WhatsApp Chat with Walk.txt", GOOD * 200)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    with pytest.raises(Invalid, match="zip"):
+        do_import(factory, operator, case_ref, cut)
+    assert counts(factory)["chat_groups"] == 0
+
+
+def test_utf16_export_imports(factory: sessionmaker[Session], operator: Actor, case_ref: str,
+                              tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_bytes(GOOD.encode("utf-16"))
+    outcome = do_import(factory, operator, case_ref, path)
+    assert outcome.group.report["messages"] == 2
+    assert outcome.group.report["members"] == 3
+
+
+def test_header_shaped_line_and_backwards_time_and_colon_name(
+        factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path) -> None:
+    text = GOOD + ("13/03/2023, 09:20 - +92 300 1234567: copying what he wrote:\n"
+                   "12/03/2023, 08:00 - Coach: practice at 5\n"
+                   "13/03/2023, 09:21 - Ali: Work: see you\n")
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text(text, encoding="utf-8")
+    outcome = do_import(factory, operator, case_ref, path)
+    report = outcome.group.report
+    assert report["messages"] == 4 and report["unparsed_lines"] >= 1
+    assert any("earlier time" in w for w in report["warnings"])
+    with transaction(factory) as session:
+        kept = session.execute(select(ChatMessage.text).where(
+            ChatMessage.group_id == outcome.group.id, ChatMessage.position == 5)).scalar_one()
+        raw = session.execute(select(ChatMessage.raw).where(
+            ChatMessage.group_id == outcome.group.id, ChatMessage.position == 5)).scalar_one()
+    assert "Coach: practice at 5" in kept and "12/03/2023" in raw
+
+
+def test_cli_import_and_members(settings: Settings, case_ref: str, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {"NIGEHBAAN_HOME": str(settings.home),
+                       "NIGEHBAAN_DATABASE_URL": settings.effective_database_url}.items():
+        monkeypatch.setenv(key, value)
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref])
+    assert done.exit_code == 0, done.output
+    again = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref])
+    assert "nothing changed" in again.output
+    listed = runner.invoke(app, ["chat", "members", "--case", case_ref, "--json"])
+    assert listed.exit_code == 0
+    rows = json.loads(listed.output)
+    assert {"member_id", "display_names", "phone_e164", "country", "messages", "media",
+            "known_matches", "added_count", "indicators", "triage", "triage_rule"} <= set(rows[0])
+    assert {r["country"] for r in rows} >= {"PK", "ES"}
+    table = runner.invoke(app, ["chat", "members", "--case", case_ref])
+    assert "triage" in table.output
+
+
+def test_cli_ambiguous_date_order_asks(settings: Settings, case_ref: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {"NIGEHBAAN_HOME": str(settings.home),
+                       "NIGEHBAAN_DATABASE_URL": settings.effective_database_url}.items():
+        monkeypatch.setenv(key, value)
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text(GOOD.replace("13/03/2023", "03/04/2023"), encoding="utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref])
+    assert refused.exit_code == 1 and "--date-order" in refused.output
+    done = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref,
+                               "--date-order", "dmy"])
+    assert done.exit_code == 0, done.output
+
+
+def test_import_is_audited_and_needs_write(factory: sessionmaker[Session],
+                                           accounts: dict[str, Account], settings: Settings,
+                                           tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    with transaction(factory) as session:
+        case_ref = register.open_case(session, accounts["investigator"].actor, CaseIn(
+            title="Unit case", channel="walk_in"), settings).reference
+    with pytest.raises(Forbidden):
+        do_import(factory, accounts["analyst"].actor, case_ref, path)
+    do_import(factory, accounts["investigator"].actor, case_ref, path)
+    with transaction(factory) as session:
+        actions = set(session.execute(select(AuditEvent.action)).scalars())
+    assert "chat.import" in actions

@@ -1,0 +1,156 @@
+"""Triage measured against the synthetic ground truth, and each indicator on the planted groups.
+
+The figures (recall of planted offenders, passive members wrongly flagged, victims found) are
+printed so a run shows them (`pytest -s`); the floors asserted are what the rules must keep.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nigehbaan.chats.analysis import MemberResult, Result, analyse
+from nigehbaan.chats.media import MediaHashes
+from nigehbaan.chats.registry import open_chats
+from tests.chats.groups import RANK, export_path, truth, write_groups
+
+LAYOUTS = ("whatsapp-android-en", "whatsapp-android-es", "whatsapp-ios-en", "telegram-desktop")
+CODES = ("created_group", "renamed_group", "admin", "added_members", "add_burst",
+         "joined_by_link", "shared_media", "forwarded_media", "first_poster", "requested_media",
+         "requested_meeting", "posted_group_links", "removed_members", "never_posted",
+         "left_soon", "addressed_by_requests", "number_posted_by_others", "central_position")
+FLOORS = {"admin": 0.33, "joined_by_link": 0.8, "shared_media": 0.9, "never_posted": 0.9,
+          "left_soon": 0.5}
+"""Codes the export cannot always show, or this test cannot always map: planted co-admins who
+only add members (no export line shows their rights); members whose display name two people
+share on Telegram (kept apart, so the truth cannot be mapped by name); and a contact saved as
+`Name: Work`, whose Android join line the parser reads as a message of `Name`."""
+
+
+@pytest.fixture(scope="module")
+def groups(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("synth-media")
+    return root, write_groups(root, with_media=True)
+
+
+def run(path: Path) -> Result:
+    """Parse and triage as the importer does, hashing attached media for re-share detection."""
+    stream = next(iter(open_chats(path)))
+    with MediaHashes(path) as hashes:
+        return analyse(stream, stream.header.format, content_key=hashes)
+
+
+def _ids(member: MemberResult) -> set[str]:
+    person = member.person
+    if person.phone_e164:
+        return {person.phone_e164}
+    if person.telegram_id:
+        return {person.telegram_id}
+    return set()
+
+
+def mapping(result: Result, gt: dict[str, Any]) -> dict[str, list[MemberResult]]:
+    """Truth member id → our members: by number or Telegram id, else by a unique label."""
+    by_label: dict[str, set[str]] = {}
+    for m in gt["members"]:
+        for name in m["display_names"]:
+            by_label.setdefault(name, set()).add(m["member_id"])
+    found: dict[str, list[MemberResult]] = {}
+    for member in result.members.values():
+        ids = _ids(member) & {m["member_id"] for m in gt["members"]}
+        if not ids:
+            labels = [by_label.get(a, set()) for a in member.person.aliases]
+            ids = set().union(*labels) if labels else set()
+            if len(ids) != 1:
+                continue
+        for truth_id in ids:
+            found.setdefault(truth_id, []).append(member)
+    return found
+
+
+def predicted(members: list[MemberResult]) -> str:
+    return max((m.triage.category for m in members), key=RANK.__getitem__, default="unmatched")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_triage_against_ground_truth(groups: tuple[Path, dict[str, Any]], layout: str) -> None:
+    root, manifest = groups
+    kind = "telegram_json" if layout.startswith("telegram") else "zip"
+    gt = truth(root, layout)
+    mapped = mapping(run(export_path(root, manifest, layout, kind)), gt)
+    table = Counter((m["role"], predicted(mapped.get(m["member_id"], []))) for m in gt["members"])
+    by_role = Counter(m["role"] for m in gt["members"])
+    recall = table[("offender", "priority_suspect")] / by_role["offender"]
+    passive_flagged = table[("passive", "priority_suspect")] / by_role["passive"]
+    others_flagged = table[("other", "priority_suspect")] / by_role["other"]
+    victims = table[("victim", "possible_victim")] / by_role["victim"]
+    print(f"\n{layout}: offender recall {recall:.0%}, passive flagged {passive_flagged:.0%}, "
+          f"other flagged {others_flagged:.0%}, victims found {victims:.0%}; {dict(table)}")
+    assert recall >= 0.8
+    assert passive_flagged == 0
+    assert others_flagged <= 0.1
+    assert victims >= 0.99
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_each_planted_indicator_is_found(groups: tuple[Path, dict[str, Any]],
+                                         layout: str) -> None:
+    root, manifest = groups
+    kind = "telegram_json" if layout.startswith("telegram") else "zip"
+    gt = truth(root, layout)
+    mapped = mapping(run(export_path(root, manifest, layout, kind)), gt)
+    figures = {}
+    for code in CODES:
+        planted = [m for m in gt["members"] if code in m["indicators"]]
+        if not planted:
+            continue
+        hit = sum(1 for m in planted if any(code in {i.code for i in ours.indicators}
+                                            for ours in mapped.get(m["member_id"], [])))
+        figures[code] = hit / len(planted)
+    print(f"\n{layout} indicator recall: " + ", ".join(f"{c} {v:.0%}" for c, v in
+                                                     figures.items()))
+    low = {code: value for code, value in figures.items() if value < FLOORS.get(code, 1.0)}
+    assert low == {}
+
+
+def test_evidence_cites_the_planted_lines(groups: tuple[Path, dict[str, Any]]) -> None:
+    """WhatsApp positions are lines: a request indicator cites the very line planted."""
+    root, manifest = groups
+    gt = truth(root, "whatsapp-android-en")
+    mapped = mapping(run(export_path(root, manifest, "whatsapp-android-en", "txt")), gt)
+    for member in gt["members"]:
+        for code in ("requested_media", "posted_group_links", "created_group"):
+            planted = set(member["indicators"].get(code, []))
+            if not planted:
+                continue
+            cited = {p for ours in mapped[member["member_id"]] for i in ours.indicators
+                     if i.code == code for p in i.evidence}
+            assert planted <= cited, (member["member_id"], code)
+
+
+def test_text_only_export_still_finds_most_offenders(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Without media bytes re-sharers are hard to tell apart: the floor is lower, not zero."""
+    root = tmp_path_factory.mktemp("synth-text")
+    manifest = write_groups(root, with_media=False)
+    gt = truth(root, "whatsapp-android-en")
+    mapped = mapping(run(export_path(root, manifest, "whatsapp-android-en", "txt")), gt)
+    offenders = [m for m in gt["members"] if m["role"] == "offender"]
+    found = sum(1 for m in offenders if predicted(mapped.get(m["member_id"], []))
+                == "priority_suspect")
+    print(f"\ntext-only whatsapp-android-en: {found}/{len(offenders)} offenders flagged")
+    assert found / len(offenders) >= 0.6
+
+
+def test_pattern_lists_catch_every_planted_request_and_no_chit_chat() -> None:
+    from nigehbaan.chats.triage.patterns import default_patterns, languages
+    from nigehbaan.synth.chat_phrases import CHIT_CHAT, all_request_phrases
+
+    patterns = default_patterns()
+    assert {"en", "ur_roman", "ur", "es"} <= set(languages())
+    assert [p for p in all_request_phrases() if not patterns.find(p)] == []
+    assert [c for lines in CHIT_CHAT.values() for c in lines if patterns.find(c)] == []
+    assert patterns.find("Join: HTTPS://chat.whatsapp.com/AbC123")[0].pattern.kind == "group_link"
