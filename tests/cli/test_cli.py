@@ -81,12 +81,13 @@ def test_uninitialised_database_says_so(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_synth_is_reproducible(cli: CliRunner, tmp_path: Path) -> None:
-    small = ("--members", "20", "--messages", "200")
+    small = ("--members", "20", "--messages", "200", "--images", "6", "--videos", "1")
     run(cli, "synth", str(tmp_path / "a"), "--seed", "5", *small)
     run(cli, "synth", str(tmp_path / "b"), "--seed", "5", *small)
     run(cli, "synth", str(tmp_path / "c"), "--seed", "6", *small)
-    assert (tmp_path / "a" / "chats" / "chats_manifest.json").read_bytes() == (
-        tmp_path / "b" / "chats" / "chats_manifest.json").read_bytes()
+    for manifest in ("chats/chats_manifest.json", "media/manifest.json"):
+        assert (tmp_path / "a" / manifest).read_bytes() == (tmp_path / "b" / manifest).read_bytes()
+    assert len(list((tmp_path / "a" / "media" / "images").iterdir())) == 6
     assert "messages" in run(cli, "synth", str(tmp_path / "d"), "--members", "500",
                              "--messages", "10", code=1)
     a, b, c = ((tmp_path / name / "scenario.json").read_bytes() for name in "abc")

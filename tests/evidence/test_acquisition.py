@@ -7,10 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from distributed import LocalCluster
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.cases import register
+from nigehbaan.cases.models import Case
 from nigehbaan.cases.schemas import CaseIn
 from nigehbaan.core.chain import chained_models, verify
 from nigehbaan.core.db import transaction
@@ -172,3 +174,28 @@ def test_review_sets_category_with_custody(factory: sessionmaker[Session], setti
         assert (view.findings[0].reviewed, view.findings[0].category) == (True, "B2")
         report = queries.custody_report(session, inv.actor, reference=ref)
         assert {e.action for e in report} == {"acquired", "reviewed"}
+
+
+def _recorded(factory: sessionmaker[Session], reference: str) -> list[tuple[str, ...]]:
+    with transaction(factory) as session:
+        rows = session.execute(
+            select(CaseItem.path, EvidenceItem.sha256, EvidenceItem.md5,
+                   EvidenceItem.pdq, EvidenceItem.perceptual)
+            .join(EvidenceItem, EvidenceItem.id == CaseItem.item_id)
+            .join(Case, Case.id == CaseItem.case_id).where(Case.reference == reference)
+            .order_by(CaseItem.path)).all()
+    return [tuple(str(value) for value in row) for row in rows]
+
+
+def test_dask_cluster_ingest_equals_local(factory: sessionmaker[Session], settings: Settings,
+                                          accounts: dict[str, Account], seized: Path) -> None:
+    """The same pipeline on a real LocalCluster with worker processes records the same facts."""
+    inv = accounts["investigator"]
+    local, remote = _case(factory, settings, inv), _case(factory, settings, inv)
+    acquisition.ingest(factory, inv.actor, local, seized, "phone", settings)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        summary = acquisition.ingest(factory, inv.actor, remote, seized, "phone", settings,
+                                     scheduler=cluster.scheduler_address)
+    assert summary.files > 0
+    assert _recorded(factory, remote) == _recorded(factory, local)
