@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from nigehbaan.cli import audit, cases, chats, evidence, instance, synth, users
+from nigehbaan.cli import referrals as referrals_cli
+from nigehbaan.cli import stats as stats_cli
 
 app = typer.Typer(help="Nigehbaan: case intelligence for child-protection cybercrime units.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -18,6 +20,8 @@ app.add_typer(chats.app, name="chat")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(instance.statutes_app, name="statutes")
 app.command("synth")(synth.synth)
+app.add_typer(referrals_cli.app, name="referral")
+app.command("stats")(stats_cli.stats)
 
 
 def run() -> None:

@@ -21,6 +21,8 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     USER_ADMIN = "user.admin"
     CATALOGUE_ADMIN = "catalogue.admin"
+    REFERRAL_APPROVE = "referral.approve"
+    """Approve an outgoing referral, or media content in its package (supervisors)."""
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -28,7 +30,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.INVESTIGATOR: frozenset({Permission.CASE_READ, Permission.CASE_WRITE}),
     Role.SUPERVISOR: frozenset(
         {Permission.CASE_READ, Permission.CASE_WRITE, Permission.CASE_ASSIGN,
-         Permission.CASE_APPROVE}
+         Permission.CASE_APPROVE, Permission.REFERRAL_APPROVE}
     ),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
     Role.ADMIN: frozenset({Permission.USER_ADMIN, Permission.CATALOGUE_ADMIN}),

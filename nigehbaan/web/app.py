@@ -19,7 +19,11 @@ from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import api as evidence_api
 from nigehbaan.evidence import console as evidence_console
-from nigehbaan.web import errors, filters
+from nigehbaan.referrals import api as referrals_api
+from nigehbaan.referrals import console as referrals_console
+from nigehbaan.stats import api as stats_api
+from nigehbaan.stats import console as stats_console
+from nigehbaan.web import assets, errors, filters
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -71,5 +75,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(chats_console.router)
     app.include_router(evidence_api.router, prefix="/api/v1")
     app.include_router(evidence_console.router)
+    app.include_router(referrals_api.router, prefix="/api/v1")
+    app.include_router(referrals_console.router)
+    app.include_router(stats_api.router, prefix="/api/v1")
+    app.include_router(stats_console.router)
+    app.include_router(assets.router)
     app.mount("/static", StaticFiles(packages=[("nigehbaan.web", "static")]), name="static")
     return app

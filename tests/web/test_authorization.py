@@ -129,6 +129,38 @@ def _chat_call(suffix: str, body: dict[str, Any] | None, status: int
     return build
 
 
+def _referral_call(suffix: str, body: dict[str, Any] | None, status: int,
+                   built: bool = True) -> Callable[[World, str], Call]:
+    """A fresh case with a Spanish suspect and a draft referral for Spain (package built)."""
+    def build(world: World, role: str) -> Call:
+        from nigehbaan.referrals import outgoing, package
+
+        with transaction(world.factory) as session:
+            investigator = world.accounts["investigator"].actor
+            case = register.open_case(session, investigator, CaseIn.model_validate({
+                "title": "Walk referral", "channel": "walk_in", "persons": [
+                    {"role": "suspect", "identifiers": [
+                        {"kind": "phone", "value": f"+3461234{next(_counter) % 10000:04d}"}]}]}),
+                world.settings)
+            if built:
+                referral = package.build(session, investigator, case.reference, "ES",
+                                         world.settings).referral
+            else:
+                referral = outgoing.create(session, investigator, case.reference, "ES")
+            ids = {"case": case.reference, "referral": referral.id,
+                   "person": case.persons[0].id}
+        filled = {k: (v.format(**ids) if isinstance(v, str) else v)
+                  for k, v in (body or {}).items()}
+        return f"/api/v1{suffix.format(**ids)}", filled if body is not None else None, status
+    return build
+
+
+def _platform_report(world: World, role: str) -> Call:
+    report = {"reportId": f"walk-{next(_counter)}", "dateReceived": "2024-03-02T08:15:00Z",
+              "reportedInformation": {"reportingEsp": {"espName": "WalkChat"}}}
+    return "/api/v1/platform-reports?format=ncmec-json", report, 201
+
+
 def _fixed(path: str, body: dict[str, Any] | None, status: int) -> Callable[[World, str], Call]:
     return lambda world, role: (path, body, status)
 
@@ -194,6 +226,28 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] =
                             {"category": "passive", "reason": "walk check"}, 201)),
     ("GET", "/api/v1/cases/{reference}/chats/{group_id}/export/{kind}"): (READERS, _chat_call(
         "/{group}/export/csv", None, 200)),
+    ("POST", "/api/v1/referrals/incoming"): (WRITERS | {"outsider"}, _fixed(
+        "/api/v1/referrals/incoming", {"agency": "Walk embassy", "country": "ES"}, 201)),
+    ("POST", "/api/v1/platform-reports"): (WRITERS | {"outsider"}, _platform_report),
+    ("GET", "/api/v1/cases/{reference}/hits"): (READERS, _case_call("/hits", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/attributions"): (WRITERS, _referral_call(
+        "/cases/{case}/attributions", {"person_id": "{person}", "country": "GB",
+                                       "reason": "walk"}, 201, built=False)),
+    ("GET", "/api/v1/referrals"): (READERS | {"outsider"}, _fixed("/api/v1/referrals", None,
+                                                                  200)),
+    ("POST", "/api/v1/cases/{reference}/referrals"): (WRITERS, _case_call(
+        "/referrals", {"country": "ES"}, 201)),
+    ("POST", "/api/v1/referrals/{referral_id}/moves"): ({"supervisor"}, _referral_call(
+        "/referrals/{referral}/moves", {"to": "approved", "reason": "walk"}, 200)),
+    ("POST", "/api/v1/referrals/{referral_id}/media-approval"): ({"supervisor"}, _referral_call(
+        "/referrals/{referral}/media-approval", {"reason": "walk"}, 200, built=False)),
+    ("POST", "/api/v1/cases/{reference}/packages"): (WRITERS, _referral_call(
+        "/cases/{case}/packages", {"country": "ES"}, 201, built=False)),
+    ("GET", "/api/v1/referrals/signing-key"): (READERS | {"outsider"}, _fixed(
+        "/api/v1/referrals/signing-key", None, 200)),
+    ("GET", "/api/v1/stats"): (READERS | {"outsider"}, _fixed("/api/v1/stats", None, 200)),
+    ("GET", "/api/v1/stats/{key}.csv"): (READERS | {"outsider"}, _fixed(
+        "/api/v1/stats/cases_by_channel.csv", None, 200)),
 }
 
 
