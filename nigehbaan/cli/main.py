@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nigehbaan.cli import audit, cases, chats, evidence, instance, synth, users
+from nigehbaan.cli import audit, cases, chats, evidence, instance, portal, synth, users
 from nigehbaan.cli import referrals as referrals_cli
 from nigehbaan.cli import stats as stats_cli
 
@@ -13,6 +13,7 @@ app = typer.Typer(help="Nigehbaan: case intelligence for child-protection cyberc
 app.command("init")(instance.init)
 app.command("serve")(instance.serve)
 app.command("demo")(instance.demo)
+app.command("portal")(portal.portal)
 app.add_typer(users.app, name="user")
 app.add_typer(cases.app, name="case")
 app.add_typer(audit.app, name="audit")

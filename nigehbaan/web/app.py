@@ -19,6 +19,8 @@ from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import api as evidence_api
 from nigehbaan.evidence import console as evidence_console
+from nigehbaan.intake import api as intake_api
+from nigehbaan.intake import console as intake_console
 from nigehbaan.referrals import api as referrals_api
 from nigehbaan.referrals import console as referrals_console
 from nigehbaan.stats import api as stats_api
@@ -75,6 +77,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(chats_console.router)
     app.include_router(evidence_api.router, prefix="/api/v1")
     app.include_router(evidence_console.router)
+    app.include_router(intake_api.router, prefix="/api/v1")
+    app.include_router(intake_console.router)
     app.include_router(referrals_api.router, prefix="/api/v1")
     app.include_router(referrals_console.router)
     app.include_router(stats_api.router, prefix="/api/v1")

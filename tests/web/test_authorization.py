@@ -23,6 +23,8 @@ from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import acquisition, queries
+from nigehbaan.intake import reports as intake_reports
+from nigehbaan.intake.forms import ReportDraft
 from tests.support import Account
 
 ROLES = ["anonymous", "analyst", "investigator", "supervisor", "auditor", "admin", "outsider"]
@@ -170,6 +172,18 @@ def _new_user(world: World, role: str) -> Call:
                              "password": "long-enough-pw"}, 201
 
 
+def _portal_call(suffix: str, body: dict[str, Any] | None,
+                 status: int) -> Callable[[World, str], Call]:
+    """A case that came through the portal (intake), so it has a reporter page."""
+    def build(world: World, role: str) -> Call:
+        with transaction(world.factory) as session:
+            made = intake_reports.submit(session, world.settings, "Unit A", bytes(32),
+                                  ReportDraft(description="walk"),
+                                  nonce=f"walk-{next(_counter)}", language="en")
+            return f"/api/v1/cases/{made.report.case.reference}{suffix}", body, status
+    return build
+
+
 EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] = {
     ("GET", "/api/v1/health"): (EVERYONE | {"anonymous"}, _fixed("/api/v1/health", None, 200)),
     ("POST", "/api/v1/auth/token"): (EVERYONE, _login),
@@ -248,6 +262,11 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] =
     ("GET", "/api/v1/stats"): (READERS | {"outsider"}, _fixed("/api/v1/stats", None, 200)),
     ("GET", "/api/v1/stats/{key}.csv"): (READERS | {"outsider"}, _fixed(
         "/api/v1/stats/cases_by_channel.csv", None, 200)),
+    ("GET", "/api/v1/cases/{reference}/reporter"): (READERS, _portal_call("/reporter", None,
+                                                                          200)),
+    ("POST", "/api/v1/cases/{reference}/reporter/messages"): (WRITERS, _portal_call(
+        "/reporter/messages", {"body": "walk"}, 201)),
+    ("GET", "/api/v1/queue"): ({"supervisor"}, _fixed("/api/v1/queue", None, 200)),
 }
 
 
