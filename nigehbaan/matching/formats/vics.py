@@ -3,7 +3,7 @@
 Three roots are read: `{"odata.metadata": …, "value": [Media…]}` (1.x),
 `{"@odata.context": …#Media, "value": [Media…]}` (2.0) and the case export
 `{"@odata.context": …#Cases, "value": [{"CaseID": …, "Media": [Media…]}]}`. The walk is
-streamed: only one Media record is held at a time (see `json_stream`).
+streamed: only one Media record is held at a time (see `nigehbaan.core.jsonstream`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
+from nigehbaan.core.jsonstream import JsonReader, JsonStreamError
 from nigehbaan.matching.entry import HashEntry
 from nigehbaan.matching.errors import HashListError
 from nigehbaan.matching.formats.base import ExportItem, HashListFormat
-from nigehbaan.matching.formats.json_stream import JsonStream
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex
 
@@ -43,36 +43,38 @@ class VicsFormat(HashListFormat):
         self.skipped_positions: list[str] = []
 
     def read(self, stream: TextIO) -> Iterator[HashEntry]:
-        js = JsonStream(stream)
+        reader = JsonReader(stream)
+        try:
+            yield from self._document(reader)
+        except JsonStreamError as exc:
+            raise HashListError(f"malformed JSON: {exc.problem}", str(exc.position)) from None
+
+    def _document(self, reader: JsonReader) -> Iterator[HashEntry]:
         found_value = False
-        if js.peek() != "{":
-            js.expect("{", "a JSON object at the root")
-        for key in js.object():
+        for key in reader.members("a JSON object at the root"):
             if key == "value":
                 found_value = True
-                for index in js.array():
-                    yield from self._element(js, f"value[{index}]")
-            else:
-                js.value()
-        js.end()
+                for index in reader.items("a 'value' array"):
+                    yield from self._element(reader, f"value[{index}]")
+        reader.end()
         if not found_value:
             raise HashListError("no 'value' array at the root: not a VICS OData document")
 
-    def _element(self, js: JsonStream, where: str) -> Iterator[HashEntry]:
+    def _element(self, reader: JsonReader, where: str) -> Iterator[HashEntry]:
         """A Media record, or a case whose `Media` array is walked without loading it whole."""
-        if js.peek() != "{":
-            raise HashListError(f"{where} is not a JSON object", js.where())
-        start = js.where()
+        start = str(reader.position())
+        if reader.peek() != "{":
+            raise HashListError(f"{where} is not a JSON object", start)
         fields: dict[str, Any] = {}
         is_case = False
-        for key in js.object():
-            if key == "Media" and js.peek() == "[":
+        for key in reader.members():
+            if key == "Media" and reader.peek() == "[":
                 is_case = True
-                for index in js.array():
-                    position = f"{where}.Media[{index}] ({js.where()})"
-                    yield from self._media(js.value(), position, fields.get("CaseID"))
+                for index in reader.items():
+                    position = f"{where}.Media[{index}] ({reader.position()})"
+                    yield from self._media(reader.value(), position, fields.get("CaseID"))
             else:
-                fields[key] = js.value()
+                fields[key] = reader.value()
         if not is_case:
             yield from self._media(fields, f"{where} ({start})", None)
 
