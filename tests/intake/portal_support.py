@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 
 RECEIPT = re.compile(r'id="receipt"[^>]*>([0-9 ]{19})<')
 UNIT = "Unit A"
