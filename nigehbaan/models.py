@@ -6,7 +6,8 @@ from nigehbaan.core import audit, chain, users
 from nigehbaan.core.db import Base
 from nigehbaan.evidence import models as evidence_models
 from nigehbaan.intake import models as intake_models
+from nigehbaan.matching import models as matching_models
 from nigehbaan.referrals import models as referrals_models
 
 __all__ = ["Base", "audit", "cases_models", "chain", "chats_models", "evidence_models",
-           "intake_models", "referrals_models", "users"]
+           "intake_models", "matching_models", "referrals_models", "users"]

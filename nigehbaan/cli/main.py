@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from nigehbaan.cli import audit, cases, chats, evidence, instance, portal, synth, users
+from nigehbaan.cli import matching as matching_cli
 from nigehbaan.cli import referrals as referrals_cli
 from nigehbaan.cli import stats as stats_cli
 
@@ -19,6 +20,9 @@ app.add_typer(cases.app, name="case")
 app.add_typer(audit.app, name="audit")
 app.add_typer(chats.app, name="chat")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(matching_cli.hashlist_app, name="hashlist")
+app.command("match")(matching_cli.match)
+app.add_typer(matching_cli.matches_app, name="matches")
 app.add_typer(instance.statutes_app, name="statutes")
 app.command("synth")(synth.synth)
 app.add_typer(referrals_cli.app, name="referral")

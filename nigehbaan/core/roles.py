@@ -21,6 +21,8 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     USER_ADMIN = "user.admin"
     CATALOGUE_ADMIN = "catalogue.admin"
+    HASHLIST_ADMIN = "hashlist.admin"
+    """Import and update known-material hash lists (admins)."""
     REFERRAL_APPROVE = "referral.approve"
     """Approve an outgoing referral, or media content in its package (supervisors)."""
 
@@ -33,7 +35,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.CASE_APPROVE, Permission.REFERRAL_APPROVE}
     ),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
-    Role.ADMIN: frozenset({Permission.USER_ADMIN, Permission.CATALOGUE_ADMIN}),
+    Role.ADMIN: frozenset({Permission.USER_ADMIN, Permission.CATALOGUE_ADMIN,
+                        Permission.HASHLIST_ADMIN}),
 }
 
 TOTP_REQUIRED: frozenset[Role] = frozenset({Role.ADMIN, Role.SUPERVISOR})

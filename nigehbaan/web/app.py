@@ -21,6 +21,8 @@ from nigehbaan.evidence import api as evidence_api
 from nigehbaan.evidence import console as evidence_console
 from nigehbaan.intake import api as intake_api
 from nigehbaan.intake import console as intake_console
+from nigehbaan.matching import api as matching_api
+from nigehbaan.matching import console as matching_console
 from nigehbaan.referrals import api as referrals_api
 from nigehbaan.referrals import console as referrals_console
 from nigehbaan.stats import api as stats_api
@@ -79,6 +81,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(evidence_console.router)
     app.include_router(intake_api.router, prefix="/api/v1")
     app.include_router(intake_console.router)
+    app.include_router(matching_api.router, prefix="/api/v1")
+    app.include_router(matching_console.router)
     app.include_router(referrals_api.router, prefix="/api/v1")
     app.include_router(referrals_console.router)
     app.include_router(stats_api.router, prefix="/api/v1")

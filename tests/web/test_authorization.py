@@ -184,6 +184,53 @@ def _portal_call(suffix: str, body: dict[str, Any] | None,
     return build
 
 
+
+def _matched(world: World) -> tuple[str, str]:
+    """A case whose one item is on a fresh list and was matched: (case, item SHA-256)."""
+    from nigehbaan.matching import engine, lists
+
+    ref, sha = world.item()
+    path = world.settings.home / f"walk-list-{next(_counter)}.txt"
+    with transaction(world.factory) as session:
+        path.write_text(queries.get_item(session, sha).md5 + "\n", "utf-8")
+        lists.import_list(session, world.accounts["admin"].actor, path, lists.ListOptions(
+            name=f"walk-{next(_counter)}", format="plain"))
+        engine.match_case(session, world.accounts["investigator"].actor, ref)
+    return ref, sha
+
+
+def _match_call(world: World, role: str) -> Call:
+    from nigehbaan.matching import review
+
+    ref, _sha = _matched(world)
+    with transaction(world.factory) as session:
+        match = review.case_matches(session, world.accounts["investigator"].actor, ref)[0]
+    return f"/api/v1/cases/{ref}/matches/{match.id}/confirmation", {"category": "B1"}, 200
+
+
+def _hashlist_call(world: World, role: str) -> Call:
+    body = {"value": [{"MediaID": 1, "MD5": f"{next(_counter):032x}"}]}
+    return f"/api/v1/hashlists/walk-{next(_counter)}/versions?format=vics", body, 201
+
+
+def _notice_call(world: World, role: str) -> Call:
+    """A portal report whose reported hash was then found in a seized item."""
+    from nigehbaan.intake.hashentries import HashEntryIn
+    from nigehbaan.matching import engine, notices
+
+    ref, sha = world.item()
+    investigator = world.accounts["investigator"].actor
+    with transaction(world.factory) as session:
+        md5 = queries.get_item(session, sha).md5
+        made = intake_reports.submit(session, world.settings, "Unit A", bytes(32), ReportDraft(
+            description="walk", hashes=[HashEntryIn(sha256=sha, md5=md5)]),
+            nonce=f"walk-{next(_counter)}", language="en")
+        reported = made.report.case.reference
+    with transaction(world.factory) as session:
+        engine.match_case(session, investigator, ref)
+        notice = notices.notifications(session, investigator, reported)[0]
+    return f"/api/v1/matching/notifications/{notice.id}/read", None, 200
+
 EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] = {
     ("GET", "/api/v1/health"): (EVERYONE | {"anonymous"}, _fixed("/api/v1/health", None, 200)),
     ("POST", "/api/v1/auth/token"): (EVERYONE, _login),
@@ -267,6 +314,24 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] =
     ("POST", "/api/v1/cases/{reference}/reporter/messages"): (WRITERS, _portal_call(
         "/reporter/messages", {"body": "walk"}, 201)),
     ("GET", "/api/v1/queue"): ({"supervisor"}, _fixed("/api/v1/queue", None, 200)),
+    ("GET", "/api/v1/hashlists"): (READERS | {"outsider", "admin"}, _fixed(
+        "/api/v1/hashlists", None, 200)),
+    ("POST", "/api/v1/hashlists/{name}/versions"): ({"admin"}, _hashlist_call),
+    ("POST", "/api/v1/cases/{reference}/matching/runs"): (WRITERS, _case_call(
+        "/matching/runs", {"dihedral": True}, 200)),
+    ("GET", "/api/v1/cases/{reference}/matches"): (READERS, _case_call("/matches", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/matches/{match_id}/confirmation"): (READERS,
+                                                                           _match_call),
+    ("GET", "/api/v1/cases/{reference}/review-queue"): (READERS, _case_call(
+        "/review-queue", None, 200)),
+    ("GET", "/api/v1/cases/{reference}/shared-material"): (READERS, _case_call(
+        "/shared-material", None, 200)),
+    ("GET", "/api/v1/matching/notifications"): (READERS | {"outsider"}, _fixed(
+        "/api/v1/matching/notifications", None, 200)),
+    ("POST", "/api/v1/matching/notifications/{notification_id}/read"): (READERS,
+                                                                        _notice_call),
+    ("GET", "/api/v1/matching/new-material"): (READERS | {"outsider"}, _fixed(
+        "/api/v1/matching/new-material?format=vics", None, 200)),
 }
 
 

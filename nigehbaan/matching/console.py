@@ -1,0 +1,97 @@
+"""Console pages of matching: the unit's lists, and a case's matches, queue and links.
+
+Nothing here shows content: matches are confirmed from the list's category, the review queue
+links to the evidence item page, whose previews stay blurred.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.auth import actor_for, session_ref
+from nigehbaan.core.db import transaction
+from nigehbaan.core.users import WebSession
+from nigehbaan.matching import catalogue, engine, links, lists, notices, review
+from nigehbaan.matching.api import run_options
+from nigehbaan.matching.formats import available_formats
+from nigehbaan.matching.lists import ListOptions
+from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
+from nigehbaan.web.pages import redirect, render
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str, Form()]
+Optional = Annotated[str, Form()]
+
+
+def _actor(web: WebSession) -> Actor:
+    return actor_for(web.user, session_ref(web))
+
+
+@router.get("/hashlists", response_class=HTMLResponse)
+def lists_page(request: Request, web: ConsoleSession, db: Db) -> Response:
+    return render(request, "matching/lists.html", web,
+                  lists=catalogue.hash_lists(db, _actor(web)), report=None,
+                  formats=sorted(available_formats()))
+
+
+@router.post("/hashlists", response_class=HTMLResponse)
+def import_page(request: Request, web: ConsoleSession, settings: AppSettings, csrf: Field,
+                name: Field, format: Field,
+                file: Annotated[UploadFile, File()], version: Optional = "",
+                scheme: Optional = "", source: Optional = "") -> Response:
+    check_csrf(web, csrf)
+    actor = _actor(web)
+    spool = settings.home / "spool"
+    spool.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=spool) as folder:
+        path = Path(folder) / "list"
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        with transaction(request.app.state.session_factory) as session:
+            report = lists.import_list(session, actor, path, ListOptions(
+                name=name, format=format, version=version, scheme=scheme, source=source))
+    with transaction(request.app.state.session_factory) as session:
+        shown = catalogue.hash_lists(session, actor)
+    return render(request, "matching/lists.html", web, lists=shown, report=report,
+                  formats=sorted(available_formats()))
+
+
+@router.get("/cases/{reference}/matching", response_class=HTMLResponse)
+def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
+    actor = _actor(web)
+    return render(request, "matching/case.html", web, reference=reference.upper(),
+                  matches=review.case_matches(db, actor, reference),
+                  queue=review.review_queue(db, actor, reference),
+                  weak=review.not_comparable(db, actor, reference),
+                  shared=links.shared_cases(db, actor, reference),
+                  notices=notices.notifications(db, actor, reference), run=None)
+
+
+@router.post("/cases/{reference}/matching/run", response_class=HTMLResponse)
+def run_page(reference: str, web: ConsoleSession, db: Db, settings: AppSettings, csrf: Field,
+             dihedral: Optional = "") -> Response:
+    check_csrf(web, csrf)
+    engine.match_case(db, _actor(web), reference, run_options(settings, dihedral == "on"))
+    return redirect(f"/cases/{reference.upper()}/matching")
+
+
+@router.post("/cases/{reference}/matches/{match_id}/confirm")
+def confirm_page(reference: str, match_id: int, web: ConsoleSession, db: Db, csrf: Field,
+                 category: Optional = "") -> Response:
+    check_csrf(web, csrf)
+    review.confirm(db, _actor(web), reference, match_id, category or None)
+    return redirect(f"/cases/{reference.upper()}/matching")
+
+
+@router.post("/matching/notifications/{notification_id}/read")
+def read_page(notification_id: int, web: ConsoleSession, db: Db, csrf: Field) -> Response:
+    check_csrf(web, csrf)
+    seen = notices.mark_read(db, _actor(web), notification_id)
+    return redirect(f"/cases/{seen.case}/matching")

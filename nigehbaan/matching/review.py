@@ -1,0 +1,153 @@
+"""What an analyst does with matches: see them with the list's category as a suggestion,
+confirm it (custody and audit), and work the unmatched rest in order of likely new material.
+
+Confirming never shows the item: a matched item is categorised from the list's word, which is
+the point of matching. The review queue puts first what most likely is new material: items
+near matched ones (close PDQ, or in a folder where known material was found) and items that
+repeat within the case; plain unmatched items come after, "not comparable" ones are marked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import PurePosixPath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.access import load_case
+from nigehbaan.core import audit
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.clock import utcnow
+from nigehbaan.core.errors import Invalid, NotFound
+from nigehbaan.core.roles import Permission
+from nigehbaan.evidence import handling
+from nigehbaan.evidence.models import CaseItem, EvidenceItem
+from nigehbaan.evidence.queries import held_by
+from nigehbaan.matching.links import near_pairs
+from nigehbaan.matching.models import (
+    HashEntry,
+    HashList,
+    HashListVersion,
+    HashMatch,
+    MatchConfirmation,
+    NotComparable,
+)
+from nigehbaan.matching.views import MatchView, QueueEntry
+
+
+def case_matches(session: Session, actor: Actor, reference: str) -> list[MatchView]:
+    case = load_case(session, actor, reference)
+    rows = session.execute(
+        select(HashMatch, EvidenceItem.sha256, HashList.name, HashList.kind,
+               HashListVersion.label, HashEntry, MatchConfirmation)
+        .join(EvidenceItem, EvidenceItem.id == HashMatch.item_id)
+        .join(HashList, HashList.id == HashMatch.list_id)
+        .join(HashListVersion, HashListVersion.id == HashMatch.version_id)
+        .join(HashEntry, HashEntry.id == HashMatch.entry_id)
+        .outerjoin(MatchConfirmation, (MatchConfirmation.match_id == HashMatch.id)
+                   & (MatchConfirmation.case_id == case.id))
+        .where(HashMatch.item_id.in_(held_by(case.id)))
+        .order_by(EvidenceItem.sha256, HashMatch.id)).all()
+    views = [MatchView(
+        id=m.id, sha256=sha, list=name, list_kind=kind, version=label, entry=entry.id,
+        method=m.method, distance=m.distance, query_quality=m.query_quality,
+        list_quality=m.list_quality, query_share=m.query_share,
+        candidate_share=m.candidate_share, variant=m.variant, matched_at=m.matched_at,
+        suggested=entry.category or entry.category_raw or "", series=entry.series or "",
+        entry_withdrawn=entry.withdrawn, confirmed=conf.category if conf else None,
+        confirmed_by=conf.confirmed_by if conf else "", confirmed_at=conf.confirmed_at
+        if conf else None) for m, sha, name, kind, label, entry, conf in rows]
+    audit.record(session, actor, "matching.read", "case", case.reference,
+                 detail={"matches": len(views)})
+    return views
+
+
+def confirm(session: Session, actor: Actor, reference: str, match_id: int,
+            category: str | None = None) -> MatchConfirmation:
+    """Accept the suggestion (or record another category): the item is marked reviewed with
+    it in this case, a custody event, and the confirmation keeps what was suggested."""
+    case = load_case(session, actor, reference, Permission.CASE_READ)
+    row = session.execute(
+        select(HashMatch, HashEntry, EvidenceItem.sha256)
+        .join(HashEntry, HashEntry.id == HashMatch.entry_id)
+        .join(EvidenceItem, EvidenceItem.id == HashMatch.item_id)
+        .join(CaseItem, (CaseItem.item_id == HashMatch.item_id) & (CaseItem.case_id == case.id))
+        .where(HashMatch.id == match_id)).first()
+    if row is None:
+        raise NotFound(f"no match {match_id} in case {case.reference}")
+    match, entry, sha256 = row
+    suggested = entry.category or entry.category_raw or ""
+    chosen = (category if category is not None else suggested).strip()
+    if not chosen:
+        raise Invalid("category: the list gives none for this match, so name one")
+    handling.review(session, actor, case.reference, sha256, chosen)
+    done = session.execute(select(MatchConfirmation).where(
+        MatchConfirmation.match_id == match.id,
+        MatchConfirmation.case_id == case.id)).scalar()
+    if done is None:
+        done = MatchConfirmation(match_id=match.id, case_id=case.id)
+        session.add(done)
+    done.suggested, done.category = suggested, chosen
+    done.confirmed_by, done.confirmed_at = actor.username, utcnow()
+    session.flush()
+    audit.record(session, actor, "matching.confirm", "case", case.reference, detail={
+        "match": match.id, "item": sha256, "suggested": suggested, "category": chosen})
+    return done
+
+
+def review_queue(session: Session, actor: Actor, reference: str) -> list[QueueEntry]:
+    case = load_case(session, actor, reference)
+    links = session.execute(
+        select(CaseItem, EvidenceItem.sha256, EvidenceItem.kind, EvidenceItem.id)
+        .join(EvidenceItem, EvidenceItem.id == CaseItem.item_id)
+        .where(CaseItem.case_id == case.id, EvidenceItem.kind.in_(("image", "video")))
+        .order_by(CaseItem.source, CaseItem.path)).all()
+    ids = {row[3] for row in links}
+    matched = set(session.execute(select(HashMatch.item_id).where(
+        HashMatch.item_id.in_(ids))).scalars())
+    weak = set(session.execute(select(NotComparable.item_id).where(
+        NotComparable.item_id.in_(ids))).scalars())
+    folder = {row[0].id: (row[0].source, str(PurePosixPath(row[0].path).parent))
+              for row in links}
+    known_in = Counter(folder[row[0].id] for row in links if row[3] in matched)
+    near_matched: dict[int, int] = {}
+    repeats: dict[int, int] = defaultdict(int)
+    for mine, other, dist in near_pairs(session, case.id):
+        if other in matched and mine not in matched:
+            near_matched[mine] = min(dist, near_matched.get(mine, 99))
+        elif other in ids and other not in matched:
+            repeats[mine] += 1
+    queue = []
+    for link, sha256, kind, item_id in links:
+        if item_id in matched or link.reviewed:
+            continue
+        score, reasons = 0.0, []
+        if item_id in near_matched:
+            score += 4
+            reasons.append(f"PDQ distance {near_matched[item_id]} from a matched item")
+        if known_in[folder[link.id]]:
+            score += 3
+            reasons.append(f"{known_in[folder[link.id]]} known item(s) in the same folder")
+        if repeats[item_id]:
+            score += 2
+            reasons.append(f"{repeats[item_id]} near-duplicate(s) in this case")
+        if item_id in weak:
+            reasons.append("not comparable: PDQ says too little")
+        queue.append(QueueEntry(sha256=sha256, kind=kind, source=link.source, path=link.path,
+                                score=score, reasons=reasons))
+    queue.sort(key=lambda q: (-q.score, q.source, q.path))
+    audit.record(session, actor, "matching.queue", "case", case.reference,
+                 detail={"items": len(queue)})
+    return queue
+
+
+def not_comparable(session: Session, actor: Actor, reference: str) -> list[dict[str, object]]:
+    """Items matching could not judge: they still need a person, and are never "no match"."""
+    case = load_case(session, actor, reference)
+    rows = session.execute(
+        select(EvidenceItem.sha256, NotComparable.quality, NotComparable.reason)
+        .join(NotComparable, NotComparable.item_id == EvidenceItem.id)
+        .where(EvidenceItem.id.in_(select(CaseItem.item_id).where(CaseItem.case_id == case.id)))
+        .order_by(EvidenceItem.sha256)).all()
+    return [{"sha256": sha, "quality": quality, "reason": reason} for sha, quality, reason in rows]

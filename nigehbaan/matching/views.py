@@ -1,0 +1,74 @@
+"""What readers get back about lists and matches: one shape for API, console and CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class VersionView(BaseModel):
+    number: int
+    label: str
+    imported_at: datetime
+    imported_by: str
+    format: str
+    entries: int
+    added: int
+    changed: int
+    withdrawn: int
+    duplicates: int
+    skipped: int
+
+
+class HashListView(BaseModel):
+    name: str
+    kind: str
+    source: str
+    scheme: str
+    pdq_threshold: int
+    entries: int
+    versions: list[VersionView]
+
+
+class MatchView(BaseModel):
+    id: int
+    sha256: str
+    list: str
+    list_kind: str
+    version: str
+    entry: int
+    method: str
+    distance: int | None
+    query_quality: int | None
+    list_quality: int | None
+    query_share: float | None
+    candidate_share: float | None
+    variant: str
+    matched_at: datetime
+    suggested: str
+    """The list's category in the unit's scheme: a suggestion until confirmed."""
+    series: str
+    entry_withdrawn: bool
+    confirmed: str | None
+    confirmed_by: str
+    confirmed_at: datetime | None
+
+
+class QueueEntry(BaseModel):
+    sha256: str
+    kind: str
+    source: str
+    path: str
+    score: float
+    reasons: list[str]
+
+
+class NotificationView(BaseModel):
+    id: int
+    case: str
+    found_in: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+    read_by: str
