@@ -1,8 +1,9 @@
 """Console pages of chat groups: upload, the group page, a member's timeline, decisions.
 
-Pictures are drawn in the browser by the installed plotly (`plotly.min.js` served from the
-package, never a CDN); the figure JSON travels in a `<script type="application/json">` block,
-which the CSP allows because it is data, and our own `chats.js` renders it.
+Pictures are drawn in the browser by the installed plotly (`plotly.min.js` served by
+`web.assets` from the package, never a CDN); the figure JSON travels in a
+`<script type="application/json">` block, which the CSP allows because it is data, and our own
+`chats.js` renders it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -31,24 +31,10 @@ from nigehbaan.web.pages import parse, redirect, render
 
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form()]
-ASSETS = {"plotly.min.js": ("plotly", "package_data/plotly.min.js"),
-          "chats.js": ("nigehbaan.chats", "static/chats.js"),
-          "chats.css": ("nigehbaan.chats", "static/chats.css")}
 
 
 def _actor(web: WebSession) -> Actor:
     return actor_for(web.user, session_ref(web))
-
-
-@router.get("/assets/chats/{name}")
-def asset(name: str) -> Response:
-    if name not in ASSETS:
-        raise NotFound(f"no asset {name}")
-    package, path = ASSETS[name]
-    body = files(package).joinpath(path).read_bytes()
-    media = "text/css" if name.endswith(".css") else "text/javascript"
-    return Response(body, media_type=media,
-                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/cases/{reference}/chats", response_class=HTMLResponse)

@@ -8,7 +8,6 @@ and `cryptography` (already a dependency) implements it.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -16,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from nigehbaan.core.errors import Invalid
+from nigehbaan.core.keyfiles import KeyFileError, read_or_create
 from nigehbaan.core.settings import Settings
 
 KEY_NAME = "referral-signing.key"
@@ -25,24 +25,19 @@ def key_path(settings: Settings) -> Path:
     return settings.home / "keys" / KEY_NAME
 
 
-def _create(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    pem = Ed25519PrivateKey.generate().private_bytes(
+def _new_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process made it first: use theirs
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
 
 
 def private_key(settings: Settings) -> Ed25519PrivateKey:
     path = key_path(settings)
-    if not path.exists():
-        _create(path)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    try:
+        pem = read_or_create(path, _new_pem, "signing key")
+    except KeyFileError as error:
+        raise Invalid(str(error)) from error
+    key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise Invalid(f"{path}: not an Ed25519 private key")
     return key

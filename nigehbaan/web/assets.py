@@ -18,6 +18,7 @@ router = APIRouter(include_in_schema=False)
 CACHE = {"Cache-Control": "public, max-age=86400"}
 PLOTLY = ("plotly", "package_data/plotly.min.js")
 CAPABILITY_ASSETS: dict[str, frozenset[str]] = {
+    "chats": frozenset({"chats.js", "chats.css"}),
     "referrals": frozenset({"hits.js"}),
     "stats": frozenset({"charts.js", "stats.css"}),
 }

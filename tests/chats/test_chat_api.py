@@ -98,8 +98,8 @@ def test_console_upload_group_page_and_decision(client: TestClient,
     assert page.status_code == 200
     assert "Walk group" in page.text and 'type="application/json" id="chat-figures"' in page.text
     assert "member in Spain" in page.text and "<script>" not in page.text
-    assert "/assets/chats/plotly.min.js" in page.text
-    plotly = client.get("/assets/chats/plotly.min.js")
+    assert "/assets/plotly.min.js" in page.text
+    plotly = client.get("/assets/plotly.min.js")
     assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
     member = re.search(r'/chats/(\d+)/members/(\d+)"', page.text)
     assert member
