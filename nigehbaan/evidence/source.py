@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import pillow_heif
 from PIL import Image
 
 from nigehbaan.evidence.filetype import FileType, Kind, detect_file
@@ -18,6 +19,10 @@ from nigehbaan.evidence.filetype import FileType, Kind, detect_file
 MAX_PIXELS = 50_000_000
 """About 150 MB once decoded to RGB: two workers stay under the 500 MB budget. Larger JPEGs are
 decoded at a reduced scale (JPEG's DCT scaling); other formats that large are not decoded."""
+
+
+pillow_heif.register_heif_opener()
+"""Phones save photos as HEIC (iPhones by default): Pillow reads them through libheif."""
 
 
 class UnreadableMedia(Exception):

@@ -60,6 +60,6 @@ def test_group_page_draws_networks_and_records_a_decision(
     page.get_by_label("Reason").fill("asked for pictures by two members")
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator("#decision")).to_contain_text("asked for pictures by two members")
-    # plotly's own injected <style> is refused by the CSP (its layout rules are in web/static/plotly.css);
-    # what must never be refused is a script.
+    # plotly's own injected <style> is refused by the CSP (its layout rules are in
+    # web/static/plotly.css); what must never be refused is a script.
     assert [e for e in errors if "script" in e.lower()] == [], errors

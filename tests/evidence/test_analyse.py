@@ -4,7 +4,7 @@ import io
 import pickle
 from pathlib import Path
 
-from PIL import ImageStat
+from PIL import Image, ImageStat
 
 from nigehbaan.evidence.analyse import Facts, analyse, analyse_path
 from nigehbaan.evidence.filetype import FileType, Kind
@@ -100,3 +100,21 @@ def test_ingest_stores_then_reuses_the_digests(media: tuple[Path, Manifest],
     assert vault.read_bytes(done.facts.digests.sha256) == path.read_bytes()
     assert not ingest_file(path, vault).created
     assert isinstance(done.facts, Facts)
+
+
+def test_heic_photos_are_decoded_like_any_other(media: tuple[Path, Manifest],
+                                                 tmp_path: Path) -> None:
+    folder, manifest = media
+    jpeg = folder / first(manifest, "image")
+    heic = tmp_path / "IMG_0001.HEIC"
+    with Image.open(jpeg) as image:
+        image.save(heic, format="HEIF", quality=90, exif=image.getexif().tobytes())
+    facts = analyse(heic)
+    assert (facts.filetype.name, facts.filetype.kind) == ("heic", Kind.IMAGE)
+    assert facts.metadata is not None and facts.metadata.camera_make
+    original, reencoded = analyse(jpeg).signal("pdq"), facts.signal("pdq")
+    assert original is not None and original.pdq is not None
+    assert reencoded is not None and reencoded.pdq is not None, reencoded
+    distance = bin(int(original.pdq, 16) ^ int(reencoded.pdq, 16)).count("1")
+    assert distance <= 31
+    assert facts.preview is not None and facts.preview_problem is None
