@@ -20,6 +20,7 @@ from nigehbaan.evidence.perceptual import PerceptualResult
 from nigehbaan.evidence.plugins import default_registry
 from nigehbaan.evidence.previews import make_preview
 from nigehbaan.evidence.source import MediaSource, UnreadableMedia
+from nigehbaan.evidence.video_metadata import read_video_metadata
 
 _DEFAULT = default_registry()
 
@@ -29,7 +30,7 @@ class Facts:
     digests: Digests
     filetype: FileType
     metadata: MediaMetadata | None
-    """For images only; videos report their duration through their frame hashes."""
+    """EXIF for images, container tags for videos (their duration is in the frame hashes)."""
     signals: tuple[PerceptualResult, ...]
     """One result per media hasher that applies to the type, each possibly unavailable."""
     preview: bytes | None
@@ -53,13 +54,21 @@ def _preview(source: MediaSource) -> tuple[bytes | None, str | None]:
         return None, str(error)
 
 
+def _metadata(source: MediaSource) -> MediaMetadata | None:
+    if source.filetype.kind is Kind.IMAGE:
+        return read_metadata(source)
+    if source.filetype.kind is Kind.VIDEO:
+        return read_video_metadata(source)
+    return None
+
+
 def analyse_path(path: Path, *, digests: Digests | None = None,
                  registry: HasherRegistry = _DEFAULT) -> Facts:
     """Pass `digests` when they were already computed (the vault computes them while storing)."""
     if digests is None:
         digests = hash_file(path, registry.stream_hashers())
     source = MediaSource(path)
-    metadata = read_metadata(source) if source.filetype.kind is Kind.IMAGE else None
+    metadata = _metadata(source)
     signals = tuple(h.compute(source) for h in registry.media_hashers(source.filetype))
     preview, problem = _preview(source)
     return Facts(digests, source.filetype, metadata, signals, preview, problem)

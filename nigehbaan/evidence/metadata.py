@@ -79,7 +79,7 @@ def _gps(exif: Image.Exif) -> tuple[float | None, float | None]:
     return (lat, lon) if lat is not None and lon is not None else (None, None)
 
 
-def _attempt(label: str, read: Callable[[], T], fallback: T, problems: list[str]) -> T:
+def attempt(label: str, read: Callable[[], T], fallback: T, problems: list[str]) -> T:
     try:
         return read()
     except Exception as error:  # any malformed field: keep the rest
@@ -96,9 +96,9 @@ def read_metadata(source: MediaSource) -> MediaMetadata:
     except UnreadableMedia as error:
         return MediaMetadata(width=width, height=height, problems=(f"EXIF: {error}",))
     problems = list(source.decoder_warnings())
-    taken_at = _attempt("date taken", lambda: _taken_at(exif), None, problems)
-    make = _attempt("camera make", lambda: _text(exif.get(ExifTags.Base.Make)), None, problems)
-    model = _attempt("camera model", lambda: _text(exif.get(ExifTags.Base.Model)), None, problems)
+    taken_at = attempt("date taken", lambda: _taken_at(exif), None, problems)
+    make = attempt("camera make", lambda: _text(exif.get(ExifTags.Base.Make)), None, problems)
+    model = attempt("camera model", lambda: _text(exif.get(ExifTags.Base.Model)), None, problems)
     no_position: tuple[float | None, float | None] = (None, None)
-    lat, lon = _attempt("GPS", lambda: _gps(exif), no_position, problems)
+    lat, lon = attempt("GPS", lambda: _gps(exif), no_position, problems)
     return MediaMetadata(taken_at, make, model, lat, lon, width, height, tuple(problems))

@@ -164,12 +164,23 @@ def _video_frames(rng: np.random.Generator, seconds: float) -> list[Pixels]:
     return frames
 
 
+def camera_tags(index: int) -> dict[str, str]:
+    """Recording date, device and position as a phone writes them into a video container;
+    derived from the index, not the generator, so adding them changed no other output."""
+    make, model = CAMERAS[index % len(CAMERAS)]
+    return {"creation_time": f"2018-11-{index % 27 + 1:02d}T15:{index % 60:02d}:07.000000Z",
+            "make": make, "model": model,
+            "location": f"+{24 + index % 12:02d}.5000+0{61 + index % 14:02d}.2500/"}
+
+
 def encode_video(frames: list[Pixels], path: Path, *, codec: str = "libx264",
-                 scale: float = 1.0, bit_rate: int = 400_000) -> None:
+                 scale: float = 1.0, bit_rate: int = 400_000,
+                 tags: dict[str, str] | None = None) -> None:
     """Encode RGB frames at `VIDEO_FPS`; deterministic bytes for deterministic frames."""
     height, width = frames[0].shape[:2]
     size = (int(width * scale) // 2 * 2, int(height * scale) // 2 * 2)
     with av.open(str(path), mode="w") as container:
+        container.metadata.update(tags or {})
         stream = cast("av.VideoStream", container.add_stream(codec, rate=VIDEO_FPS))
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
@@ -230,7 +241,7 @@ def _write_videos(out: Path, rng: np.random.Generator, count: int) -> list[Media
             continue
         seconds = int(rng.integers(2, 5))
         name = f"videos/vid_{index:03d}.mp4"
-        encode_video(_video_frames(rng, seconds), out / name)
+        encode_video(_video_frames(rng, seconds), out / name, tags=camera_tags(index))
         files.append(MediaFile(name, "video", params={"seconds": seconds}))
         originals.append(name)
     return files

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import io
 import pickle
+from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageStat
 
 from nigehbaan.evidence.analyse import Facts, analyse, analyse_path
@@ -15,7 +17,8 @@ from nigehbaan.evidence.perceptual import FrameHash, PerceptualResult
 from nigehbaan.evidence.plugins import default_registry
 from nigehbaan.evidence.source import MediaSource
 from nigehbaan.evidence.vault import Vault
-from nigehbaan.synth.media import Manifest
+from nigehbaan.evidence.video_metadata import from_tags
+from nigehbaan.synth.media import Manifest, encode_video
 from tests.evidence.conftest import first
 
 
@@ -35,7 +38,11 @@ def test_image_facts(media: tuple[Path, Manifest]) -> None:
 def test_video_facts(media: tuple[Path, Manifest]) -> None:
     folder, manifest = media
     facts = analyse(folder / first(manifest, "video"))
-    assert facts.filetype.kind is Kind.VIDEO and facts.metadata is None
+    assert facts.filetype.kind is Kind.VIDEO and facts.metadata is not None
+    assert facts.metadata.taken_at is not None and facts.metadata.taken_at.year == 2018
+    assert facts.metadata.taken_at.utcoffset() is not None
+    assert facts.metadata.gps_lat is not None and 24 <= facts.metadata.gps_lat <= 36
+    assert facts.metadata.width and facts.metadata.problems == ()
     frames = facts.signal("vpdq")
     assert frames is not None and len(frames.frames) >= 2
     assert facts.duration is not None and facts.duration >= 2
@@ -118,3 +125,20 @@ def test_heic_photos_are_decoded_like_any_other(media: tuple[Path, Manifest],
     distance = bin(int(original.pdq, 16) ^ int(reencoded.pdq, 16)).count("1")
     assert distance <= 31
     assert facts.preview is not None and facts.preview_problem is None
+
+
+def test_quicktime_tags_give_device_and_bad_tags_are_problems(tmp_path: Path) -> None:
+    frames = [np.full((48, 64, 3), shade, np.uint8) for shade in range(0, 200, 20)]
+    movie = tmp_path / "IMG_0002.MOV"
+    encode_video(frames, movie, codec="mpeg4", tags={
+        "creation_time": "2019-03-04T05:06:07.000000Z", "make": "Apple", "model": "iPhone 8",
+        "location": "-33.8688+151.2093+012.000/"})
+    meta = analyse(movie).metadata
+    assert meta is not None and meta.problems == ()
+    assert (meta.camera_make, meta.camera_model) == ("Apple", "iPhone 8")
+    assert (meta.gps_lat, meta.gps_lon) == (-33.8688, 151.2093)
+    assert meta.taken_at == datetime(2019, 3, 4, 5, 6, 7, tzinfo=UTC)
+    # FFmpeg's muxer drops malformed tags, so they are fed to the reader directly
+    meta = from_tags({"creation_time": "yesterday", "location": "somewhere", "make": " "})
+    assert meta.taken_at is None and meta.gps_lat is None and meta.camera_make is None
+    assert [p.split(":")[0] for p in meta.problems] == ["date recorded", "location"]
