@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import secrets
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
@@ -15,10 +16,11 @@ from nigehbaan.cli.common import database, fail, handles_errors, settings
 from nigehbaan.core import auth
 from nigehbaan.core.actors import local_operator
 from nigehbaan.core.credentials import totp_uri
-from nigehbaan.core.db import make_engine
+from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.schema import migrate
 from nigehbaan.core.settings import Settings
 from nigehbaan.synth import load, scenario
+from nigehbaan.synth.showcase import Showcase, build_showcase
 from nigehbaan.web.app import create_app
 
 statutes_app = typer.Typer(help="The statute catalogue.", no_args_is_help=True)
@@ -82,8 +84,16 @@ DEMO_USERS = [("demo.investigator", "investigator"), ("demo.analyst", "analyst")
               ("demo.admin", "admin")]
 
 
-def build_demo(base: Settings, seed: int) -> tuple[Settings, dict[str, tuple[str, str | None]]]:
-    """A fresh embedded instance with demo users and a synthetic register loaded."""
+@dataclass(frozen=True, slots=True)
+class Demo:
+    config: Settings
+    logins: dict[str, tuple[str, str | None]]
+    """Username: (password, TOTP secret or None)."""
+    showcase: Showcase
+
+
+def build_demo(base: Settings, seed: int) -> Demo:
+    """A fresh embedded instance with demo users, a synthetic register and a worked example."""
     config = base.model_copy(update={"home": _fresh_demo_home(base.home), "database_url": ""})
     initialise(config)
     logins: dict[str, tuple[str, str | None]] = {}
@@ -98,7 +108,14 @@ def build_demo(base: Settings, seed: int) -> tuple[Settings, dict[str, tuple[str
             actors[role] = auth.actor_for(created.user, "cli:demo")
         load.load_cases(session, scenario.build(seed), config, actors["investigator"],
                         actors["supervisor"])
-    return config, logins
+    engine = make_engine(config.effective_database_url)
+    try:
+        example = build_showcase(make_session_factory(engine), config, config.home / "showcase",
+                                 seed, investigator=actors["investigator"],
+                                 admin=actors["admin"])
+    finally:
+        engine.dispose()
+    return Demo(config, logins, example)
 
 
 @handles_errors
@@ -107,7 +124,8 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
          no_serve: bool = typer.Option(False, "--no-serve", help="Build it, do not serve it.")
          ) -> None:
     """A fresh embedded instance with a synthetic scenario, served on http://HOST:PORT."""
-    config, logins = build_demo(settings(), seed)
+    built = build_demo(settings(), seed)
+    config, logins, example = built.config, built.logins, built.showcase
     typer.echo(f"demo instance: {config.home}")
     typer.echo(f"console: http://{host}:{port}/   API docs: http://{host}:{port}/api/docs")
     for username, (password, secret) in logins.items():
@@ -115,6 +133,9 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
         if secret:
             line += f"   one-time-code secret {secret} ({totp_uri(secret, username, 'Nigehbaan')})"
         typer.echo(line)
+    typer.echo(f"worked example: {example.reference} (a seized phone: {example.files} files in "
+               f"the vault, matched against a {example.listed}-entry hotline list), sharing "
+               f"pictures with {example.linked} (a referral from Spain)")
     typer.echo("start with demo.investigator (no one-time code needed).")
     if not no_serve:
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")

@@ -15,16 +15,32 @@ from nigehbaan.web.app import create_app
 
 def test_demo_instance_is_fresh_and_usable(tmp_path: Path) -> None:
     base = Settings(home=tmp_path, password_time_cost=1, password_memory_kib=1024)
-    first, _ = build_demo(base, seed=3)
-    config, logins = build_demo(base, seed=3)
-    assert config.home == first.home
+    first = build_demo(base, seed=3)
+    built = build_demo(base, seed=3)
+    config, logins, example = built.config, built.logins, built.showcase
+    assert config.home == first.config.home
+    assert (example.reference, example.linked) == (first.showcase.reference,
+                                                   first.showcase.linked)
     assert config.effective_database_url == f"sqlite:///{tmp_path / 'demo' / 'nigehbaan.db'}"
     with TestClient(create_app(config), base_url="https://testserver") as client:
         password, secret = logins["demo.investigator"]
         assert secret is None
         token = client.post("/api/v1/auth/token", json={
             "username": "demo.investigator", "password": password}).json()["token"]
-        cases = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).json()
+        auth = {"Authorization": f"Bearer {token}"}
+        cases = client.get("/api/v1/cases", headers=auth).json()
+        items = client.get(f"/api/v1/cases/{example.reference}/evidence", headers=auth).json()
+        matches = client.get(f"/api/v1/cases/{example.reference}/matches", headers=auth).json()
+        queue = client.get(f"/api/v1/cases/{example.reference}/review-queue", headers=auth).json()
+        shared = client.get(f"/api/v1/cases/{example.reference}/shared-material",
+                            headers=auth).json()
+    # the worked example: the phone in the vault, most of it categorised by the hotline list
+    # (exact copies and re-shared variants), the rest queued for review, and the referral
+    # from Spain linked through the pictures both hold
+    assert len(items) == example.files == 43
+    assert {m["method"] for m in matches} >= {"exact-md5", "pdq"}
+    assert queue and len({m["sha256"] for m in matches}) + len(queue) <= len(items)
+    assert [case["reference"] for case in shared] == [example.linked]
     assert len(cases) >= 50
     assert cases[0]["overdue"]
     assert {case["channel"] for case in cases} >= {"walk_in", "international_referral"}
