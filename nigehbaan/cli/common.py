@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from pathlib import Path
+from typing import IO, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -76,6 +77,20 @@ def database(config: Settings) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+@contextmanager
+def whole_file(out: Path, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file that appears at `out` only once everything is written: a command that fails
+    halfway leaves no half-written export behind."""
+    partial = out.with_name(f".{out.name}.{getpass.getuser()}.part")
+    try:
+        with (partial.open("wb") if binary
+              else partial.open("w", encoding="utf-8", newline="")) as handle:
+            yield handle
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def acting(session: Session, username: str) -> Actor:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import typer
@@ -23,6 +22,7 @@ from nigehbaan.cli.common import (
     fail,
     handles_errors,
     settings,
+    whole_file,
 )
 from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.evidence import acquisition, handling, queries
@@ -137,9 +137,7 @@ def export(item: str, out: Path, reason: str = typer.Option(..., "--reason"),
         _item, chunks = handling.open_content(session, acting(session, as_user),
                                               open_vault(config), item, reason,
                                               action=CustodyAction.EXPORTED)
-        partial = out.with_name(f".{out.name}.{getpass.getuser()}.part")
-        with partial.open("wb") as handle:
+        with whole_file(out, binary=True) as handle:
             for chunk in chunks:
                 handle.write(chunk)
-        partial.replace(out)
     typer.echo(f"wrote {out}")

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO, cast
 
 import typer
 
-from nigehbaan.cli.common import AsUser, Json, acting, database, emit, handles_errors, settings
+from nigehbaan.cli.common import (
+    AsUser,
+    Json,
+    acting,
+    database,
+    emit,
+    handles_errors,
+    settings,
+    whole_file,
+)
 from nigehbaan.core.errors import Invalid
 from nigehbaan.matching import catalogue, engine, export, links, lists, notices, review
 from nigehbaan.matching.api import run_options
@@ -66,21 +77,40 @@ def list_lists(as_user: str = AsUser, as_json: bool = Json) -> None:
         for h in found) or "no lists")
 
 
+Format = typer.Option("csv", "--format", help="csv or vics")
+Out = typer.Option(None, "--out", help="File (default stdout).")
+
+
+def _exported(out: Path | None, write: Callable[[TextIO], int]) -> int:
+    if out is None:
+        return write(sys.stdout)
+    with whole_file(out) as stream:
+        return write(cast(TextIO, stream))
+
+
 @hashlist_app.command("export-new")
 @handles_errors
-def export_new(fmt: str = typer.Option("csv", "--format", help="csv or vics"),
-               out: Path | None = typer.Option(None, "--out", help="File (default stdout)."),
+def export_new(fmt: str = Format, out: Path | None = Out,
                case: str = typer.Option("", "--case", help="One case (default all yours)."),
                as_user: str = AsUser) -> None:
     """Items reviewers categorised that no list holds, as a list to submit."""
     with database(settings()) as session:
         actor = acting(session, as_user)
-        if out is None:
-            count = export.export_new_material(session, actor, fmt, sys.stdout, case)
-        else:
-            with out.open("w", encoding="utf-8", newline="") as stream:
-                count = export.export_new_material(session, actor, fmt, stream, case)
+        count = _exported(out, lambda stream: export.export_new_material(
+            session, actor, fmt, stream, case))
     typer.echo(f"{count} new item(s) exported", err=True)
+
+
+@hashlist_app.command("export-case")
+@handles_errors
+def export_case(case: str = Case, fmt: str = Format, out: Path | None = Out,
+                as_user: str = AsUser) -> None:
+    """Every item of a case with its reviewed category, for other tools to read."""
+    with database(settings()) as session:
+        actor = acting(session, as_user)
+        count = _exported(out, lambda stream: export.export_case_media(
+            session, actor, fmt, stream, case))
+    typer.echo(f"{count} item(s) exported", err=True)
 
 
 @handles_errors
