@@ -13,6 +13,8 @@ import uvicorn
 from pydantic import ValidationError
 
 from nigehbaan.cli.common import database, fail, handles_errors, settings
+from nigehbaan.core.db import make_engine
+from nigehbaan.intake import grants
 from nigehbaan.intake.config import PortalConfig
 from nigehbaan.intake.keys import PortalKeyError
 from nigehbaan.intake.portal import create_portal_app
@@ -41,3 +43,19 @@ def portal(host: str = typer.Option("127.0.0.1", "--host"),
     except PortalKeyError as error:
         fail(str(error))
     uvicorn.run(app, host=host, port=port, **SERVER_OPTIONS)
+
+
+@handles_errors
+def portal_grants(role: str = typer.Option(..., "--role", help="The portal's database role."),
+                  apply: bool = typer.Option(False, "--apply",
+                                             help="Run them (as the tables' owner).")) -> None:
+    """Print (or apply) the PostgreSQL GRANTs that keep the portal's role to intake tables."""
+    config = settings()
+    with database(config):
+        pass
+    engine = make_engine(config.effective_database_url)
+    try:
+        statements = (grants.apply_grants if apply else grants.grant_statements)(engine, role)
+    finally:
+        engine.dispose()
+    typer.echo("\n".join(statements))

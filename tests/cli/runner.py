@@ -9,7 +9,7 @@ from nigehbaan.cli.main import app
 
 def run(cli: CliRunner, *args: str, input: str | None = None, code: int = 0) -> str:
     result = cli.invoke(app, list(args), input=input)
-    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
     assert "Traceback" not in result.stdout + result.stderr
     if code == 1:
         lines = result.stderr.strip().splitlines()
