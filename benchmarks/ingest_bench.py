@@ -1,13 +1,15 @@
 """Ingestion throughput against hashdeep plus a bare PDQ loop, and its scaling on Dask.
 
 Usage: python benchmarks/ingest_bench.py [--images 2000] [--videos 20] [--big-mb 0]
-       [--dask 1,2,4] [--batch 16] [--repeat 1] [--keep DIR]
+       [--dask 1,2,4] [--repeat 1] [--keep DIR]
 
 Everything runs on synthetic media written by `nigehbaan.synth.media` into a temporary folder.
-The pipeline timed is what `evidence ingest` runs per file: SHA-256 + SHA-1 + MD5 while
-encrypting into the vault, type, EXIF, PDQ (or frame PDQ) and the blurred preview, on local
-worker processes. The baseline is `hashdeep -c md5,sha1,sha256 -r DIR` plus a single-process
-loop of `pdqhash` over the same images, decoded with Pillow.
+What is timed is `evidence ingest` itself (`acquisition.ingest`) into a fresh case of a fresh
+embedded instance: SHA-256 + SHA-1 + MD5 while encrypting into the vault, type, EXIF, PDQ (or
+frame PDQ) and the blurred preview on worker processes, and every item, link and custody event
+recorded in the database. Creating the instance is not timed. The baseline is
+`hashdeep -c md5,sha1,sha256 -r DIR` plus a single-process loop of `pdqhash` over the same
+images, decoded with Pillow.
 """
 
 from __future__ import annotations
@@ -19,33 +21,43 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pdqhash
 import psutil  # type: ignore[import-untyped]
 from PIL import Image
+from sqlalchemy import Engine
 
+from nigehbaan.cases import register
+from nigehbaan.cases.channels import Channel
+from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.cli.instance import initialise
+from nigehbaan.core.actors import local_operator
+from nigehbaan.core.db import make_engine, make_session_factory, transaction
+from nigehbaan.core.settings import Settings
+from nigehbaan.evidence import acquisition
 from nigehbaan.evidence.archives import Leaf, walk
-from nigehbaan.evidence.executor import cores, map_in_order, open_executor
-from nigehbaan.evidence.ingest import ingest_file
-from nigehbaan.evidence.vault import Vault
+from nigehbaan.evidence.executor import cores
 from nigehbaan.synth.media import write_media
 
 MB = 1 << 20
+OPERATOR = local_operator("benchmark")
 
 
 class TreeMonitor:
-    """Samples this process and its descendants: peak resident memory, and CPU seconds.
+    """Samples this process and its descendants: peak memory, and CPU seconds.
 
-    CPU seconds are reported beside wall time because this 2-core machine is shared: another
-    process's load stretches wall time, not the CPU work our pipeline does.
+    Memory is the sum of proportional set sizes (PSS): worker processes forked from one parent
+    share most of their pages, which a sum of RSS would count once per process. CPU seconds
+    are reported beside wall time because this 2-core machine is shared: another process's
+    load stretches wall time, not the CPU work our pipeline does.
     """
 
-    def __init__(self, every: float = 0.05) -> None:
+    def __init__(self, every: float = 0.1) -> None:
         self.peak = 0
         self._cpu: dict[int, float] = {}
         self._every = every
@@ -57,7 +69,7 @@ class TreeMonitor:
         total = 0
         for process in [me, *me.children(recursive=True)]:
             try:
-                total += process.memory_info().rss
+                total += process.memory_full_info().pss
                 times = process.cpu_times()
             except psutil.Error:
                 continue
@@ -94,16 +106,35 @@ def timed(label: str, results: dict[str, float]) -> Iterator[None]:
 
 
 def files_of(folder: Path, spool: Path) -> list[Path]:
-    return [item.path for item in walk(folder, spool)
-            if isinstance(item, Leaf) and item.path.name != "manifest.json"]
+    return [item.path for item in walk(folder, spool) if isinstance(item, Leaf)]
 
 
-def ingest(paths: list[Path], vault_dir: Path, scheduler: str | None, batch: int) -> int:
-    vault = Vault(vault_dir, vault_dir.parent / f"{vault_dir.name}.key")
-    task: Callable[[Path], object] = partial(ingest_file, vault=vault)
-    with open_executor(scheduler) as executor:
-        results = map_in_order(executor, task, paths, window=4 * cores(), batch=batch)
-        return sum(1 for _ in results)
+@dataclass
+class Instance:
+    """A fresh embedded instance with one open case, ready for an ingest to be timed."""
+
+    config: Settings
+    engine: Engine
+    reference: str
+
+    @classmethod
+    def create(cls, home: Path) -> Instance:
+        shutil.rmtree(home, ignore_errors=True)
+        config = Settings(home=home, database_url="")
+        initialise(config)
+        engine = make_engine(config.effective_database_url)
+        with transaction(make_session_factory(engine)) as session:
+            case = register.open_case(session, OPERATOR, CaseIn(
+                title="Benchmark phone", channel=Channel.WALK_IN), config)
+        return cls(config, engine, case.reference)
+
+    def ingest(self, media: Path, scheduler: str | None) -> int:
+        try:
+            return acquisition.ingest(make_session_factory(self.engine), OPERATOR,
+                                      self.reference, media, "benchmark", self.config,
+                                      scheduler=scheduler).files
+        finally:
+            self.engine.dispose()
 
 
 def pdq_loop(images: list[Path]) -> None:
@@ -135,7 +166,6 @@ def main() -> None:
                         help="also ingest one random file of this many MB (memory bound)")
     parser.add_argument("--dask", default="1,2,4", help="Dask worker counts ('' to skip)")
     parser.add_argument("--repeat", type=int, default=1, help="best of N local rounds")
-    parser.add_argument("--batch", type=int, default=16, help="files per task")
     parser.add_argument("--keep", type=Path, help="use (and keep) this folder")
     args = parser.parse_args()
 
@@ -164,8 +194,9 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
         with TreeMonitor() as pdq, timed("pdq", run):
             pdq_loop(images)
+        instance = Instance.create(work / f"home-local{round_}")
         with TreeMonitor() as local, timed("local", run):
-            ingest(paths, work / f"vault-local{round_}", None, args.batch)
+            files = instance.ingest(media, None)
         for label, monitor in (("hashdeep", hashdeep), ("pdq", pdq), ("local", local)):
             times[label] = min(times.get(label, float("inf")), run[label])
             cpu[label] = min(cpu.get(label, float("inf")), monitor.cpu_seconds)
@@ -176,11 +207,12 @@ def main() -> None:
     report("hashdeep md5,sha1,sha256", times["hashdeep"], len(paths), size, cpu["hashdeep"])
     report("bare pdqhash loop (images)", times["pdq"], len(images), size, cpu["pdq"])
     report("baseline (sum)", baseline, len(paths), size, cpu_baseline)
+    assert files == len(paths), (files, len(paths))
     report(f"ingest, local processes ({cores()})", times["local"], len(paths), size,
            cpu["local"])
     print(f"ratio ingest / baseline: wall {times['local'] / baseline:.2f}, "
           f"CPU {cpu['local'] / cpu_baseline:.2f} (target <= 1.3)")
-    print(f"peak RSS of the process tree during ingest: {peak / MB:.0f} MB")
+    print(f"peak memory (PSS) of the process tree during ingest: {peak / MB:.0f} MB")
 
     from distributed import LocalCluster  # only here: forkserver workers re-import this module
 
@@ -188,8 +220,9 @@ def main() -> None:
         print(f"load average: {os.getloadavg()[0]:.2f}")
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1,  # type: ignore[no-untyped-call]
                                processes=True, dashboard_address=None)
+        instance = Instance.create(work / f"home-dask{workers}")
         with cluster, timed(f"dask{workers}", times):
-            ingest(paths, work / f"vault-dask{workers}", cluster.scheduler_address, args.batch)
+            assert instance.ingest(media, cluster.scheduler_address) == files
         report(f"ingest, Dask LocalCluster x{workers}", times[f"dask{workers}"],
                len(paths), size)
     if args.keep is None:

@@ -30,11 +30,13 @@ from nigehbaan.core.roles import Permission
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import records
 from nigehbaan.evidence.archives import Leaf, Refused, walk
-from nigehbaan.evidence.executor import cores, open_executor
+from nigehbaan.evidence.executor import apply_all, cores, open_executor
 from nigehbaan.evidence.ingest import Ingested, ingest_file
 from nigehbaan.evidence.store import open_vault
 from nigehbaan.evidence.vault import Vault
 
+TASK_FILES = 8
+TASK_BYTES = 64 << 20
 Progress = Callable[[int], None]
 """Told the size of each file as it is recorded."""
 
@@ -92,9 +94,9 @@ class _Run:
         with transaction(self.factory) as session:
             case = load_case(session, self.actor, self.reference, Permission.CASE_WRITE)
             now = utcnow()
-            for leaf, done in self.batch:
-                item = records.item_for(session, done.facts)
-                records.link(session, self.actor, case, item, self.source, self.name(leaf), now)
+            records.record_findings(session, self.actor, case, self.source,
+                                    [(done.facts, self.name(leaf)) for leaf, done in self.batch],
+                                    now)
             for refused in self.refusals:
                 records.refuse(session, case, self.source, self.name(refused), refused.reason,
                                now)
@@ -133,15 +135,23 @@ def _prepare(factory: sessionmaker[Session], actor: Actor, reference: str,
 
 def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str],
           window: int, batch_size: int) -> None:
-    task = partial(ingest_file, vault=run.vault)
-    pending: deque[tuple[Leaf, Future[Ingested]]] = deque()
+    """Files go to workers a few at a time (`TASK_FILES`, at most `TASK_BYTES`), at most
+    `window` tasks in flight; results are recorded in walk order, `batch_size` per transaction."""
+    task = partial(apply_all, partial(ingest_file, vault=run.vault))
+    pending: deque[tuple[list[Leaf], Future[list[Ingested]]]] = deque()
+    group: list[Leaf] = []
+
+    def submit() -> None:
+        pending.append((list(group), executor.submit(task, [leaf.path for leaf in group])))
+        group.clear()
 
     def settle() -> None:
-        leaf, future = pending.popleft()
-        run.batch.append((leaf, future.result()))
-        _release(leaf)
-        if len(run.batch) >= batch_size:
-            run.flush()
+        leaves, future = pending.popleft()
+        for leaf, done in zip(leaves, future.result(), strict=True):
+            run.batch.append((leaf, done))
+            _release(leaf)
+            if len(run.batch) >= batch_size:
+                run.flush()
 
     for found in walk(root, spool):
         if isinstance(found, Refused):
@@ -152,9 +162,13 @@ def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str
             run.summary.already_recorded += 1
             _release(found)
             continue
-        pending.append((found, executor.submit(task, found.path)))
+        group.append(found)
+        if len(group) >= TASK_FILES or sum(leaf.size for leaf in group) >= TASK_BYTES:
+            submit()
         while len(pending) >= window:
             settle()
+    if group:
+        submit()
     while pending:
         settle()
     run.flush()

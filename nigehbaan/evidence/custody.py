@@ -24,14 +24,20 @@ class CustodyAction(StrEnum):
     REVIEWED = "reviewed"
 
 
+def event(actor: Actor, action: CustodyAction, sha256: str, case_ref: str = "",
+          reason: str = "", detail: dict[str, Any] | None = None) -> CustodyEvent:
+    """An event not yet in the chain: `append_many` links a batch of them at once."""
+    return CustodyEvent(at=utcnow(), actor=actor.username, session_ref=actor.session_ref,
+                        action=action.value, sha256=sha256, case_ref=case_ref, reason=reason,
+                        detail=json.loads(json.dumps(detail or {}, default=str)))
+
+
 def record(session: Session, actor: Actor, action: CustodyAction, sha256: str,
            case_ref: str = "", reason: str = "", detail: dict[str, Any] | None = None,
            ) -> CustodyEvent:
-    event = CustodyEvent(at=utcnow(), actor=actor.username, session_ref=actor.session_ref,
-                         action=action.value, sha256=sha256, case_ref=case_ref, reason=reason,
-                         detail=json.loads(json.dumps(detail or {}, default=str)))
-    append(session, event)
-    return event
+    made = event(actor, action, sha256, case_ref, reason, detail)
+    append(session, made)
+    return made
 
 
 def history(session: Session, *, sha256: str = "", case_ref: str = "",

@@ -51,7 +51,8 @@ def open_executor(scheduler: str | None = None,
             executor.shutdown(wait=True)
 
 
-def _apply_all(task: Callable[[T], R], items: list[T]) -> list[R]:
+def apply_all(task: Callable[[T], R], items: list[T]) -> list[R]:
+    """One task for several items: a round trip to a worker costs as much as a small photo."""
     return [task(item) for item in items]
 
 
@@ -75,7 +76,7 @@ def map_in_order(executor: Executor, task: Callable[[T], R], items: Iterable[T],
     raises its exception here, at its position in the order.
     """
     pending: deque[Future[list[R]]] = deque()
-    run = partial(_apply_all, task)
+    run = partial(apply_all, task)
     for group in _batches(items, batch):
         pending.append(executor.submit(run, group))
         if len(pending) >= window:

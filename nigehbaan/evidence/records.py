@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from nigehbaan.cases.models import Case
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.chain import append_many
 from nigehbaan.core.upsert import insert_ignore
 from nigehbaan.evidence import custody
 from nigehbaan.evidence.analyse import Facts
 from nigehbaan.evidence.models import (
     CaseItem,
+    CustodyEvent,
     EvidenceFrame,
     EvidenceItem,
     EvidencePreview,
@@ -59,34 +61,43 @@ def _new_item(facts: Facts) -> EvidenceItem:
     return item
 
 
-def item_for(session: Session, facts: Facts) -> EvidenceItem:
-    """The stored item for this content, created on first sight."""
-    sha256 = facts.digests.sha256
-    found = session.execute(
-        select(EvidenceItem).where(EvidenceItem.sha256 == sha256)).scalar_one_or_none()
-    if found is not None:
-        return found
-    item = _new_item(facts)
-    session.add(item)
-    session.flush()
-    if facts.preview is not None:
-        session.add(EvidencePreview(item_id=item.id, jpeg=facts.preview))
-    return item
+def _items_for(session: Session, found: list[Facts]) -> dict[str, EvidenceItem]:
+    """The stored item of each content, created on first sight, by SHA-256."""
+    wanted = {facts.digests.sha256: facts for facts in found}
+    items = {item.sha256: item for item in session.execute(
+        select(EvidenceItem).where(EvidenceItem.sha256.in_(wanted))).scalars()}
+    fresh = {sha256: _new_item(facts) for sha256, facts in wanted.items() if sha256 not in items}
+    if fresh:
+        session.add_all(fresh.values())
+        session.flush()
+        session.add_all(EvidencePreview(item_id=item.id, jpeg=wanted[sha256].preview)
+                        for sha256, item in fresh.items()
+                        if wanted[sha256].preview is not None)
+    return items | fresh
 
 
-def link(session: Session, actor: Actor, case: Case, item: EvidenceItem, source: str,
-         path: str, at: datetime) -> bool:
-    """Tie an item to where it was found; True when this finding is new (and so acquired)."""
-    exists = session.execute(select(CaseItem.id).where(
-        CaseItem.case_id == case.id, CaseItem.source == source, CaseItem.path == path)).first()
-    if exists is not None:
-        return False
-    session.add(CaseItem(case_id=case.id, item_id=item.id, source=source, path=path,
-                         acquired_at=at, acquired_by=actor.username))
-    session.flush()
-    custody.record(session, actor, custody.CustodyAction.ACQUIRED, item.sha256, case.reference,
-                   detail={"source": source, "path": path, "size": item.size})
-    return True
+def record_findings(session: Session, actor: Actor, case: Case, source: str,
+                    found: list[tuple[Facts, str]], at: datetime) -> int:
+    """Tie each analysed file to where it was found (path inside `source`), in one go; each
+    new finding is an acquisition in the custody log. Returns how many findings were new."""
+    items = _items_for(session, [facts for facts, _path in found])
+    paths = [path for _facts, path in found]
+    taken = set(session.execute(select(CaseItem.path).where(
+        CaseItem.case_id == case.id, CaseItem.source == source,
+        CaseItem.path.in_(paths))).scalars())
+    events: list[CustodyEvent] = []
+    for facts, path in found:
+        if path in taken:
+            continue
+        taken.add(path)
+        item = items[facts.digests.sha256]
+        session.add(CaseItem(case_id=case.id, item_id=item.id, source=source, path=path,
+                             acquired_at=at, acquired_by=actor.username))
+        events.append(custody.event(actor, custody.CustodyAction.ACQUIRED, item.sha256,
+                                    case.reference, detail={"source": source, "path": path,
+                                                            "size": item.size}))
+    append_many(session, events)
+    return len(events)
 
 
 def refuse(session: Session, case: Case, source: str, path: str, reason: str,
