@@ -201,7 +201,8 @@ def child(engine: str, size: int, queries: int, sample: int, peer_threads: int) 
     if engine == "peer":
         env["OMP_NUM_THREADS"] = str(peer_threads)
     out = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return figures
 
 
 def report(size: int, results: dict[str, dict[str, Any]]) -> None:

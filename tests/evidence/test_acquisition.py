@@ -193,7 +193,7 @@ def test_dask_cluster_ingest_equals_local(factory: sessionmaker[Session], settin
     inv = accounts["investigator"]
     local, remote = _case(factory, settings, inv), _case(factory, settings, inv)
     acquisition.ingest(factory, inv.actor, local, seized, "phone", settings)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
                       dashboard_address=None) as cluster:
         summary = acquisition.ingest(factory, inv.actor, remote, seized, "phone", settings,
                                      scheduler=cluster.scheduler_address)

@@ -19,7 +19,7 @@ from nigehbaan.synth.media import Manifest
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
                       dashboard_address=None) as local:
         yield local
 

@@ -2,6 +2,7 @@ import io
 
 import pytest
 
+from nigehbaan.matching.entry import HashEntry
 from nigehbaan.matching.errors import HashListError
 from nigehbaan.matching.formats import ExportItem, get_format
 from nigehbaan.matching.hashes import HashType
@@ -11,7 +12,7 @@ SHA1 = "0123456789abcdef0123456789abcdef01234567"
 SHA256 = "ab" * 32
 
 
-def read(text: str) -> list:
+def read(text: str) -> list[HashEntry]:
     return list(get_format("csv").read(io.StringIO(text)))
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from nigehbaan.matching.entry import HashEntry
 from nigehbaan.matching.errors import HashListError
 from nigehbaan.matching.formats import ExportItem, get_format
 from nigehbaan.matching.formats.vics import VicsFormat
@@ -27,7 +28,7 @@ MEDIA = {
 }
 
 
-def read(doc: Any, fmt: VicsFormat | None = None) -> list:
+def read(doc: Any, fmt: VicsFormat | None = None) -> list[HashEntry]:
     text = doc if isinstance(doc, str) else json.dumps(doc, indent=1)
     return list((fmt or VicsFormat()).read(io.StringIO(text)))
 
@@ -95,13 +96,22 @@ def test_error_position_counts_lines_across_buffer_refills() -> None:
         list(VicsFormat().read(io.StringIO(text)))
 
 
+class Trickle(io.StringIO):
+    """Hands out at most `chunk` characters per read, as a slow pipe does."""
+
+    def __init__(self, text: str, chunk: int) -> None:
+        super().__init__(text)
+        self.chunk = chunk
+
+    def read(self, size: int | None = -1) -> str:
+        return super().read(self.chunk)
+
+
 def test_numbers_split_by_the_buffer_are_read_whole() -> None:
     text = json.dumps({"value": [{"MediaID": 123456789, "Category": 2, "MD5": MD5}]})
     fmt = get_format("vics")
     for chunk in (3, 7, 11):
-        stream = io.StringIO(text)
-        stream.read = lambda n=-1, s=stream, c=chunk: io.StringIO.read(s, c)  # type: ignore[method-assign]
-        [entry] = fmt.read(stream)
+        [entry] = fmt.read(Trickle(text, chunk))
         assert (entry.media_id, entry.category) == ("123456789", "2")
 
 

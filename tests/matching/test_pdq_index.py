@@ -14,7 +14,8 @@ def as_set(m: PdqMatches) -> set[tuple[int, int, int]]:
     return set(zip(m.query.tolist(), m.ids.tolist(), m.distance.tolist(), strict=True))
 
 
-def reference(codes: np.ndarray, ids: np.ndarray, queries: np.ndarray, radius: int) -> set:
+def reference(codes: np.ndarray, ids: np.ndarray, queries: np.ndarray,
+              radius: int) -> set[tuple[int, int, int]]:
     q, r, d = brute_force_search(codes, queries, radius)
     return set(zip(q.tolist(), ids[r].tolist(), d.tolist(), strict=True))
 

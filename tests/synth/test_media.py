@@ -87,6 +87,7 @@ def test_videos_are_short_and_decodable(written: tuple[Path, Manifest]) -> None:
     for item in (f for f in manifest.files if f.kind == "video"):
         with av.open(str(folder / item.path)) as container:
             frames = sum(1 for _ in container.decode(video=0))
+            assert container.duration is not None
             seconds = container.duration / av.time_base
         assert 2 <= seconds <= 4.2 and frames >= 20
     reencoded = next(f for f in manifest.variants() if f.kind == "video")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ CASE = {"title": "Family reports images shared", "channel": "walk_in",
                      "identifiers": [{"kind": "phone", "value": "0300 7654321"}]}]}
 
 
-def _open(client: TestClient, account: Account, body: dict[str, object] = CASE) -> str:
+def _open(client: TestClient, account: Account, body: Mapping[str, object] = CASE) -> str:
     response = client.post("/api/v1/cases", json=body, headers=account.headers)
     assert response.status_code == 201, response.text
     reference: str = response.json()["reference"]

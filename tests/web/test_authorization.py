@@ -47,7 +47,7 @@ class World:
         with transaction(self.factory) as session:
             case = register.open_case(session, self.accounts["investigator"].actor, CaseIn(
                 title="Walk case", channel=channel,
-                persons=[{"role": "victim", "full_name": "V"}]), self.settings)  # type: ignore[list-item]
+                persons=[{"role": "victim", "full_name": "V"}]), self.settings)
             return case.reference, case.persons[0].id
 
     def item(self) -> tuple[str, str]:
