@@ -1,7 +1,9 @@
 """Console pages of the evidence vault: a case's items, one item, custody reports.
 
 Previews are blurred and greyscale; the content itself is shown only after a reason is given,
-and never autoplays: videos and other files are downloaded, images open on their own.
+and never autoplays: videos and other files are downloaded, images open on their own. Items that
+match known material say so (a badge in the list, the matches on the item page, from
+`matching.review`), so they are categorised from the list's word without being opened.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.evidence import handling, queries
 from nigehbaan.evidence.api import ingest_uploads, stream_content
 from nigehbaan.evidence.store import open_vault
+from nigehbaan.matching import review as matching_review
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import redirect, render
 
@@ -28,7 +31,7 @@ def case_evidence(request: Request, reference: str, web: ConsoleSession, db: Db)
     actor = actor_for(web.user, session_ref(web))
     items = queries.case_items(db, actor, reference)
     return render(request, "evidence/case_items.html", web, reference=reference.upper(),
-                  items=items, summary=None)
+                  items=items, badges=matching_review.badges(db, actor, reference), summary=None)
 
 
 @router.post("/cases/{reference}/evidence", response_class=HTMLResponse)
@@ -39,8 +42,9 @@ def upload(request: Request, reference: str, web: ConsoleSession, settings: AppS
     summary = ingest_uploads(request, actor, settings, reference, source, files)
     with transaction(request.app.state.session_factory) as session:
         items = queries.case_items(session, actor, reference)
+        badges = matching_review.badges(session, actor, reference)
     return render(request, "evidence/case_items.html", web, reference=reference.upper(),
-                  items=items, summary=summary)
+                  items=items, badges=badges, summary=summary)
 
 
 @router.get("/evidence/{sha256}", response_class=HTMLResponse)
@@ -48,7 +52,8 @@ def item_page(request: Request, sha256: str, web: ConsoleSession, db: Db) -> Res
     actor = actor_for(web.user, session_ref(web))
     item = queries.item_detail(db, actor, sha256)
     events = queries.custody_report(db, actor, sha256=sha256)
-    return render(request, "evidence/item.html", web, item=item, events=events)
+    return render(request, "evidence/item.html", web, item=item, events=events,
+                  matches=matching_review.item_matches(db, actor, sha256))
 
 
 @router.get("/evidence/{sha256}/preview.jpg")

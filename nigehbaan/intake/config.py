@@ -7,8 +7,9 @@ own host needs nothing of the console's configuration but the database and these
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nigehbaan.core.settings import Settings
@@ -36,6 +37,20 @@ class PortalConfig(BaseSettings):
     """Wrong codes sharing a receipt's first digits, per 15 minutes, before those are locked."""
     max_body_kib: int = Field(default=256, ge=16)
     """Largest request body; a report is words and hashes, never files."""
+    exit_url: str = "https://www.google.com/search?q=weather"
+    """Where "Leave this site quickly" goes: an everyday page that says nothing to someone
+    looking over the reporter's shoulder. It replaces the portal page in the browser's history."""
+
+    @field_validator("exit_url")
+    @classmethod
+    def _absolute_web_address(cls, value: str) -> str:
+        """Only an absolute http(s) address: a relative one would stay on the portal, and a
+        `javascript:` one would be refused by the CSP and leave the reporter stuck."""
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("https", "http") or not parts.netloc or any(
+                c in value for c in '"<> '):
+            raise ValueError("exit_url: an absolute https:// address of an everyday site")
+        return value.strip()
 
     def unit_for(self, settings: Settings) -> str:
         return self.unit or settings.unit_name

@@ -28,6 +28,7 @@ NOT_A_CHOICE = N_("Please choose one of the answers shown.")
 NOT_HASHES = N_("What was sent as picture fingerprints is not a list of fingerprints from this "
                 "page. Please choose your files again.")
 NEED_MESSAGE = N_("Please write your message.")
+NEED_FILES = N_("Please choose at least one picture or video first.")
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,14 @@ def read_message(form: Mapping[str, str]) -> tuple[str, list[Problem]]:
     if len(body) > LIMITS["body"]:
         return body, [Problem("body", TOO_LONG)]
     return body, []
+
+
+def read_hashes(form: Mapping[str, str]) -> tuple[list[HashEntryIn], list[Problem]]:
+    """Fingerprints added from the status page: the same checks as a first report's."""
+    try:
+        entries = parse_entries(form.get("hashes", ""))
+    except NotHashes:
+        return [], [Problem("hashes", NOT_HASHES)]
+    if not entries:
+        return [], [Problem("hashes", NEED_FILES)]
+    return entries, []

@@ -21,9 +21,10 @@ from nigehbaan.core.errors import Conflict
 from nigehbaan.core.settings import Settings
 from nigehbaan.intake import receipts
 from nigehbaan.intake.actor import portal_actor
+from nigehbaan.intake.additions import reported_hash
 from nigehbaan.intake.contacts import contact_rows
 from nigehbaan.intake.forms import ReportDraft
-from nigehbaan.intake.models import PortalReport, ReportedHash
+from nigehbaan.intake.models import PortalReport
 
 ROLE_WORDS = {"child": "the child", "parent": "a parent or guardian", "other": "someone else"}
 
@@ -103,9 +104,7 @@ def submit(session: Session, settings: Settings, unit: str, key: bytes, draft: R
     report.contacts = (contact_rows("people", draft.people, region)
                        + contact_rows("groups", draft.groups, region)
                        + contact_rows("contact", draft.contact, region))
-    report.hashes = [ReportedHash(sha256=h.sha256, md5=h.md5, pdq=h.pdq, quality=h.quality,
-                                  size=h.size, pdq_displayed=h.pdq_displayed)
-                     for h in draft.hashes]
+    report.hashes = [reported_hash(h) for h in draft.hashes]
     session.add(report)
     session.flush()
     audit.record(session, portal_actor(unit), "portal.report", "case", case.reference,

@@ -6,6 +6,7 @@ links to the evidence item page, whose previews stay blurred.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +27,7 @@ from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import redirect, render
 
 router = APIRouter(include_in_schema=False)
+ITEM_PAGE = re.compile(r"/evidence/[0-9a-f]{64}")
 Field = Annotated[str, Form()]
 Optional = Annotated[str, Form()]
 
@@ -84,9 +86,13 @@ def run_page(reference: str, web: ConsoleSession, db: Db, settings: AppSettings,
 
 @router.post("/cases/{reference}/matches/{match_id}/confirm")
 def confirm_page(reference: str, match_id: int, web: ConsoleSession, db: Db, csrf: Field,
-                 category: Optional = "") -> Response:
+                 category: Optional = "", back: Optional = "") -> Response:
+    """From the case's matching page, or from an item's page (`back`, that page's path:
+    only an item page is accepted, so the form cannot send anyone elsewhere)."""
     check_csrf(web, csrf)
     review.confirm(db, _actor(web), reference, match_id, category or None)
+    if ITEM_PAGE.fullmatch(back):
+        return redirect(f"{back}#known-material")
     return redirect(f"/cases/{reference.upper()}/matching")
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import PurePosixPath
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
+from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
@@ -23,7 +24,7 @@ from nigehbaan.core.errors import Invalid, NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence import handling
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
-from nigehbaan.evidence.queries import held_by
+from nigehbaan.evidence.queries import held_by, load_item
 from nigehbaan.matching.links import near_pairs
 from nigehbaan.matching.models import (
     HashEntry,
@@ -33,11 +34,12 @@ from nigehbaan.matching.models import (
     MatchConfirmation,
     NotComparable,
 )
-from nigehbaan.matching.views import MatchView, QueueEntry
+from nigehbaan.matching.video import MIN_QUALITY
+from nigehbaan.matching.views import ItemBadge, MatchView, QueueEntry
 
 
-def case_matches(session: Session, actor: Actor, reference: str) -> list[MatchView]:
-    case = load_case(session, actor, reference)
+def _match_views(session: Session, case_id: int, items: Select[int]) -> list[MatchView]:
+    """The matches of `items`, each with its confirmation in this case (if any)."""
     rows = session.execute(
         select(HashMatch, EvidenceItem.sha256, HashList.name, HashList.kind,
                HashListVersion.label, HashEntry, MatchConfirmation)
@@ -46,10 +48,10 @@ def case_matches(session: Session, actor: Actor, reference: str) -> list[MatchVi
         .join(HashListVersion, HashListVersion.id == HashMatch.version_id)
         .join(HashEntry, HashEntry.id == HashMatch.entry_id)
         .outerjoin(MatchConfirmation, (MatchConfirmation.match_id == HashMatch.id)
-                   & (MatchConfirmation.case_id == case.id))
-        .where(HashMatch.item_id.in_(held_by(case.id)))
+                   & (MatchConfirmation.case_id == case_id))
+        .where(HashMatch.item_id.in_(items))
         .order_by(EvidenceItem.sha256, HashMatch.id)).all()
-    views = [MatchView(
+    return [MatchView(
         id=m.id, sha256=sha, list=name, list_kind=kind, version=label, entry=entry.id,
         method=m.method, distance=m.distance, query_quality=m.query_quality,
         list_quality=m.list_quality, query_share=m.query_share,
@@ -58,9 +60,62 @@ def case_matches(session: Session, actor: Actor, reference: str) -> list[MatchVi
         entry_withdrawn=entry.withdrawn, confirmed=conf.category if conf else None,
         confirmed_by=conf.confirmed_by if conf else "", confirmed_at=conf.confirmed_at
         if conf else None) for m, sha, name, kind, label, entry, conf in rows]
+
+
+def case_matches(session: Session, actor: Actor, reference: str) -> list[MatchView]:
+    case = load_case(session, actor, reference)
+    views = _match_views(session, case.id, held_by(case.id))
     audit.record(session, actor, "matching.read", "case", case.reference,
                  detail={"matches": len(views)})
     return views
+
+
+def item_matches(session: Session, actor: Actor, sha256: str) -> dict[str, list[MatchView]]:
+    """One item's matches for its page, per case the reader may see that holds it: the
+    suggestion is the list's, the confirmation is each case's own."""
+    item, view = load_item(session, actor, sha256)
+    references = sorted({f.case for f in view.findings})
+    cases = dict(session.execute(select(Case.reference, Case.id)
+                                 .where(Case.reference.in_(references))).all())
+    found = {ref: _match_views(session, cases[ref], select(EvidenceItem.id).where(
+        EvidenceItem.id == item.id)) for ref in references}
+    audit.record(session, actor, "matching.read", "item", item.sha256,
+                 detail={"matches": sum(len(v) for v in found.values())})
+    return {ref: views for ref, views in found.items() if views}
+
+
+def badges(session: Session, actor: Actor, reference: str) -> dict[str, ItemBadge]:
+    """What the case's item list says of each item (SHA-256 → badge), nothing for the rest:
+    confirmed in this case beats a list's suggestion, which beats "not comparable"."""
+    case = load_case(session, actor, reference)
+    held = held_by(case.id)
+    suggested: dict[str, set[str]] = defaultdict(set)
+    confirmed: dict[str, set[str]] = defaultdict(set)
+    for sha256, category, raw, chosen in session.execute(
+            select(EvidenceItem.sha256, HashEntry.category, HashEntry.category_raw,
+                   MatchConfirmation.category)
+            .join(HashMatch, HashMatch.item_id == EvidenceItem.id)
+            .join(HashEntry, HashEntry.id == HashMatch.entry_id)
+            .outerjoin(MatchConfirmation, (MatchConfirmation.match_id == HashMatch.id)
+                       & (MatchConfirmation.case_id == case.id))
+            .where(EvidenceItem.id.in_(held))).all():
+        suggested[sha256].add(category or raw or "")
+        if chosen is not None:
+            confirmed[sha256].add(chosen)
+    weak = set(session.execute(
+        select(EvidenceItem.sha256).where(EvidenceItem.id.in_(held)).where(
+            EvidenceItem.id.in_(select(NotComparable.item_id))
+            | (EvidenceItem.kind.in_(("image", "video"))
+               & (EvidenceItem.pdq_quality < MIN_QUALITY)))).scalars())
+    out: dict[str, ItemBadge] = {}
+    for sha256 in weak:
+        out[sha256] = ItemBadge(kind="not-comparable", text="not comparable")
+    for sha256, words in suggested.items():
+        shown = ", ".join(sorted(w for w in words if w)) or "no category"
+        out[sha256] = ItemBadge(kind="matched", text=f"matched: {shown}")
+    for sha256, words in confirmed.items():
+        out[sha256] = ItemBadge(kind="confirmed", text=f"confirmed: {', '.join(sorted(words))}")
+    return out
 
 
 def confirm(session: Session, actor: Actor, reference: str, match_id: int,

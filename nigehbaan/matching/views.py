@@ -55,6 +55,14 @@ class MatchView(BaseModel):
     confirmed_at: datetime | None
 
 
+class ItemBadge(BaseModel):
+    """What a case's item list says of an item's known-material status, in a few words."""
+
+    kind: str
+    """`confirmed`, `matched` (the list's category, a suggestion) or `not-comparable`."""
+    text: str
+
+
 class QueueEntry(BaseModel):
     sha256: str
     kind: str

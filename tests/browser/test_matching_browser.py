@@ -63,3 +63,5 @@ def test_matches_are_confirmed_from_the_suggestion(
     rows.first.get_by_role("button", name="Confirm").click()
     expect(page.locator("#matches td.confirmation").first).to_contain_text("1 by analyst")
     expect(page.locator("#run-form")).to_have_count(0)
+    page.goto(f"{held['base']}/cases/{held['case']}/evidence")
+    expect(page.locator("#items .match-badge")).to_have_text(["confirmed: 1"])

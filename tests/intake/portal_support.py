@@ -42,6 +42,15 @@ class Visit:
     def send(self, body: str, action: str = "message") -> Response:
         data = {"access": field(self.page.text, "access"), "token": field(self.page.text, "token"),
                 "action": action, "body": body}
+        return self._post(data)
+
+    def add_hashes(self, hashes: str) -> Response:
+        """Send what the status page's hash section puts in its hidden field."""
+        return self._post({"access": field(self.page.text, "access"),
+                           "token": field(self.page.text, "token"), "action": "hashes",
+                           "hashes": hashes})
+
+    def _post(self, data: dict[str, str]) -> Response:
         response = self.client.post(f"/{self.lang}/return", data=data)
         if response.status_code == 200:
             self.page = response

@@ -4,69 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
-from fastapi import FastAPI
-from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.core.db import transaction
 from nigehbaan.intake import conversation
-from nigehbaan.intake.models import PortalMessage, PortalReport
+from nigehbaan.intake.models import PortalMessage
+from tests.intake.browsing import Reporter, only_report, save_receipt, write_picture
 from tests.intake.test_browser_hashing import hamming, pdq_of_file
-from tests.support import Account, serving
+from tests.support import Account
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def site(portal_app: FastAPI) -> Iterator[str]:
-    with serving(portal_app) as base:
-        yield base
-
-
-class Reporter:
-    """A fresh phone browser, recording every request it makes."""
-
-    def __init__(self, browser: Browser, base: str, javascript: bool = True) -> None:
-        self.context = browser.new_context(java_script_enabled=javascript, **PHONE)  # type: ignore[arg-type]
-        self.page: Page = self.context.new_page()
-        self.page.set_default_timeout(20000)
-        self.base = base
-        self.requests: list[Request] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def reporter(browser: Browser, site: str) -> Iterator[Reporter]:
-    made = Reporter(browser, site)
-    yield made
-    made.close()
-
-
-def only_report(factory: sessionmaker[Session]) -> PortalReport:
-    with transaction(factory) as session:
-        row = session.execute(select(PortalReport)).scalar_one()
-        _ = (row.case, row.hashes, row.messages)
-        return row
-
-
-def save_receipt(page: Page) -> str:
-    receipt = page.locator("#receipt").inner_text().strip()
-    page.locator("#saved").check()
-    page.get_by_role("button").last.click()
-    return receipt
 
 
 def test_a_full_report_in_urdu(reporter: Reporter, factory: sessionmaker[Session]) -> None:
@@ -130,21 +82,9 @@ def test_english_report_then_back_with_the_receipt_to_read_the_officer(
     assert reporter.context.cookies() == [] and reporter.errors == []
 
 
-def _picture(folder: Path) -> Path:
-    rng = np.random.default_rng(20240611)
-    image = Image.fromarray(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = int(rng.integers(0, 280)), int(rng.integers(0, 200))
-        draw.ellipse((x, y, x + 40, y + 30), fill=(int(rng.integers(256)), 120, 200))
-    path = folder / "kite.png"
-    image.save(path)
-    return path
-
-
 def test_a_hash_only_report_sends_the_fingerprints_not_the_picture(
         reporter: Reporter, factory: sessionmaker[Session], tmp_path: Path) -> None:
-    picture = _picture(tmp_path)
+    picture = write_picture(tmp_path)
     page = reporter.page
     page.goto(reporter.base + "/en/report")
     expect(page.locator("#own-section")).to_be_visible()

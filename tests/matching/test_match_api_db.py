@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from nigehbaan.core.settings import Settings
 from tests.cli.runner import run
 from tests.support import Account
+from tests.web.test_console import login
 
 
 @pytest.fixture
@@ -134,3 +136,65 @@ def test_cli_import_list_match_and_bad_input(
     out_file = tmp_path / "new.csv"
     run(cli, "hashlist", "export-new", "--out", str(out_file))
     assert out_file.read_text().startswith("hash_type,hash")
+
+
+def _flat_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (128, 128, 128)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_evidence_console_shows_matches_without_showing_the_items(
+        client: TestClient, accounts: dict[str, Account]) -> None:
+    admin, inv, analyst = accounts["admin"], accounts["investigator"], accounts["analyst"]
+    ref, items = _case_with_items(client, inv)
+    assert client.post(f"/api/v1/cases/{ref}/evidence", headers=inv.headers,
+                       data={"source": "card"}, files=[("files", ("flat.png", _flat_png(),
+                                                                  "image/png"))]).status_code == 201
+    flat = next(i for i in client.get(f"/api/v1/cases/{ref}/evidence",
+                                      headers=inv.headers).json() if i["pdq_quality"] < 50)
+    known, near, plain = items
+    body = f"hash_type,hash,category\nmd5,{known['md5']},1\npdq,{near['pdq']},2\n"
+    assert client.post("/api/v1/hashlists/hotline/versions?format=csv&scheme=vics-us"
+                       "&version=2024-05", headers=admin.headers,
+                       content=body.encode()).status_code == 201
+    client.post(f"/api/v1/cases/{ref}/matching/runs", headers=inv.headers, json={})
+    csrf = login(client, analyst)
+
+    def badges() -> dict[str, str]:
+        page = client.get(f"/cases/{ref}/evidence").text
+        return dict(re.findall(r'<tr data-sha256="([0-9a-f]{64})">.*?<td class="known">'
+                               r'(?:<span[^>]*>([^<]*)</span>)?</td>', page, re.S))
+
+    assert badges() == {known["sha256"]: "matched: 1", near["sha256"]: "matched: 2",
+                        plain["sha256"]: "", flat["sha256"]: "not comparable"}
+    page = client.get(f"/evidence/{near['sha256']}").text
+    panel = page[page.index('id="known-material"'):]
+    row = re.search(r'<tr data-match="(\d+)">(.*?)</tr>', panel, re.S)
+    assert row, panel[:1000]
+    cells = [re.sub(r"<[^>]+>", "", c).strip()
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(2), re.S)]
+    assert cells[0] == "hotline · 2024-05" and cells[1].startswith("#")
+    assert cells[2] == "pdq" and cells[3].startswith(f"0 · q{near['pdq_quality']}")
+    assert cells[5] == "2" and f'name="back" value="/evidence/{near["sha256"]}"' in row.group(2)
+    assert f'<img class="preview large" src="/evidence/{near["sha256"]}/preview.jpg"' in page
+    preview = client.get(f"/evidence/{near['sha256']}/preview.jpg")
+    assert preview.headers["content-type"] == "image/jpeg" and preview.content != _picture(1)
+    confirmed = client.post(f"/cases/{ref}/matches/{row.group(1)}/confirm", data={
+        "csrf": csrf, "category": "2", "back": f"/evidence/{near['sha256']}"},
+        follow_redirects=False)
+    assert confirmed.status_code == 303
+    assert confirmed.headers["location"] == f"/evidence/{near['sha256']}#known-material"
+    assert "2 by analyst" in client.get(f"/evidence/{near['sha256']}").text
+    assert badges()[near["sha256"]] == "confirmed: 2"
+    match_id = client.get(f"/api/v1/cases/{ref}/matches", headers=analyst.headers).json()
+    known_match = next(m["id"] for m in match_id if m["sha256"] == known["sha256"])
+    elsewhere = client.post(f"/cases/{ref}/matches/{known_match}/confirm", data={
+        "csrf": csrf, "back": "https://elsewhere.example/evidence"}, follow_redirects=False)
+    assert elsewhere.headers["location"] == f"/cases/{ref}/matching"  # no open redirect
+    assert badges()[known["sha256"]] == "confirmed: 1"
+    plain_page = client.get(f"/evidence/{plain['sha256']}").text
+    assert "No match recorded." in plain_page and 'data-match="' not in plain_page
+    assert "Not comparable: PDQ quality" in client.get(f"/evidence/{flat['sha256']}").text
+    outsider = client.get(f"/api/v1/cases/{ref}/matches", headers=accounts["outsider"].headers)
+    assert outsider.status_code == 403

@@ -2,7 +2,7 @@
 
 It touches the intake tables, creates cases through `cases.register.open_case` (which also
 writes `cases`, `case_counters`, the audit log and its chain head) and reads a report's case
-status; nothing else. tests/intake/test_portal_isolation.py checks that list against the SQL
+status; nothing else. tests/intake/test_portal_privacy.py checks that list against the SQL
 the portal actually runs. No cookie is ever set; the client's address is removed from each
 request before any code sees it; the server's own access log is off (`nigehbaan portal`).
 """
@@ -25,7 +25,7 @@ from nigehbaan.intake import keys
 from nigehbaan.intake.config import PortalConfig
 from nigehbaan.intake.i18n import languages
 from nigehbaan.intake.portal import routes
-from nigehbaan.intake.portal.guards import PortalGuard, Scope
+from nigehbaan.intake.portal.guards import PortalGuard, Scope, TooLarge
 from nigehbaan.intake.portal.rendering import render, render_bytes
 from nigehbaan.intake.ratelimit import PortalLimits
 
@@ -43,13 +43,16 @@ def _language_of(path: str) -> str:
     return code if code in languages() else next(iter(languages()))
 
 
-def _too_large(scope: Scope) -> tuple[int, bytes]:
-    language = languages()[_language_of(scope.get("path", "/"))]
-    return 413, render_bytes(language, "error.html", kind="too_large")
+def _too_large(exit_url: str) -> TooLarge:
+    def answer(scope: Scope) -> tuple[int, bytes]:
+        language = languages()[_language_of(scope.get("path", "/"))]
+        return 413, render_bytes(language, "error.html", exit_url=exit_url, kind="too_large")
+    return answer
 
 
 def create_portal_app(settings: Settings, config: PortalConfig | None = None) -> FastAPI:
     config = config or PortalConfig()
+    exit_url = config.exit_url
     app = FastAPI(title="Nigehbaan portal", version=__version__, docs_url=None,
                   redoc_url=None, openapi_url=None)
     configure_password_hashing(settings.password_time_cost, settings.password_memory_kib)
@@ -70,7 +73,8 @@ def create_portal_app(settings: Settings, config: PortalConfig | None = None) ->
         assert isinstance(error, StarletteHTTPException)
         language = languages()[_language_of(request.url.path)]
         kind = "not_found" if error.status_code in (404, 405) else "broken"
-        return render(language, "error.html", status=error.status_code, kind=kind)
+        return render(language, "error.html", status=error.status_code,
+                      exit_url=exit_url, kind=kind)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
@@ -79,7 +83,8 @@ def create_portal_app(settings: Settings, config: PortalConfig | None = None) ->
         frames = "".join(traceback.format_tb(error.__traceback__))
         log.error("unhandled %s in the portal\n%s", type(error).__name__, frames)
         language = languages()[_language_of(request.url.path)]
-        return render(language, "error.html", status=500, kind="broken")
+        return render(language, "error.html", status=500, exit_url=exit_url,
+                      kind="broken")
 
     @app.get("/health")
     def health() -> JSONResponse:
@@ -93,5 +98,5 @@ def create_portal_app(settings: Settings, config: PortalConfig | None = None) ->
     app.include_router(routes.router)
     app.mount("/static", StaticFiles(packages=[("nigehbaan.intake", "static")]), name="static")
     app.add_middleware(PortalGuard, max_body=config.max_body_kib * 1024,
-                       too_large=_too_large)
+                       too_large=_too_large(exit_url))
     return app

@@ -3,6 +3,8 @@
 An environment per language (not translations installed per request) because installing
 gettext callables on a shared environment is not thread-safe, and requests run in threads.
 Autoescaping is on for every template: what a reporter or an officer typed is always text.
+Every page carries the quick-exit link, so its address (`PortalConfig.exit_url`) is a required
+argument of `render`: a page cannot be drawn without the way out.
 """
 
 from __future__ import annotations
@@ -35,13 +37,13 @@ def environment(code: str) -> Environment:
     return env
 
 
-def render(language: Language, template: str, status: int = 200,
+def render(language: Language, template: str, status: int = 200, *, exit_url: str,
            **context: Any) -> HTMLResponse:
     others = [other for other in languages().values() if other.code != language.code]
     html = environment(language.code).get_template(template).render(
-        lang=language, others=others, **context)
+        lang=language, others=others, exit_url=exit_url, **context)
     return HTMLResponse(html, status_code=status)
 
 
-def render_bytes(language: Language, template: str, **context: Any) -> bytes:
-    return bytes(render(language, template, **context).body)
+def render_bytes(language: Language, template: str, *, exit_url: str, **context: Any) -> bytes:
+    return bytes(render(language, template, exit_url=exit_url, **context).body)

@@ -18,8 +18,10 @@ class Portal:
     key: bytes
     limits: PortalLimits
     factory: sessionmaker[Session]
+    exit_url: str
 
 
 def portal(request: Request) -> Portal:
     state = request.app.state
-    return Portal(state.settings, state.unit, state.key, state.limits, state.session_factory)
+    return Portal(state.settings, state.unit, state.key, state.limits, state.session_factory,
+                  state.config.exit_url)
