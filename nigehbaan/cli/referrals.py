@@ -19,7 +19,14 @@ from nigehbaan.cli.common import (
     settings,
 )
 from nigehbaan.core.errors import Invalid
-from nigehbaan.referrals import attribution, outgoing, package, signing, verify
+from nigehbaan.referrals import (
+    attribution,
+    member_attribution,
+    outgoing,
+    package,
+    signing,
+    verify,
+)
 from nigehbaan.referrals.incoming import receive_referral
 from nigehbaan.referrals.lookups import hits_for
 from nigehbaan.referrals.platform.importer import import_report
@@ -131,6 +138,19 @@ def attribute(case: str = typer.Option(..., "--case"), person: int = typer.Optio
     with database(settings()) as session:
         attribution.attribute(session, acting(session, as_user), case, person, country, reason)
     typer.echo(f"person {person} of {case.upper()} attributed to {country.upper()}")
+
+
+@app.command("attribute-member")
+@handles_errors
+def attribute_member(case: str = typer.Option(..., "--case"),
+                     member: int = typer.Option(..., "--member", help="Chat member id."),
+                     country: str = typer.Option(..., "--country"),
+                     reason: str = typer.Option(..., "--reason"), as_user: str = AsUser) -> None:
+    """Attribute a chat group member to a country by hand (a contact shown by name only)."""
+    with database(settings()) as session:
+        member_attribution.attribute_member(session, acting(session, as_user), case, member,
+                                            country, reason)
+    typer.echo(f"chat member {member} of {case.upper()} attributed to {country.upper()}")
 
 
 @app.command("build")

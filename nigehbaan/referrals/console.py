@@ -24,6 +24,7 @@ from nigehbaan.referrals.lookups import hits_for
 from nigehbaan.referrals.platform.importer import READERS, import_report
 from nigehbaan.referrals.platform.limits import MAX_REPORT_BYTES
 from nigehbaan.referrals.schemas import IncomingReferralIn, ReferralStatus
+from nigehbaan.referrals.sections import people_providers
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import parse, redirect, render
 
@@ -114,7 +115,9 @@ def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> 
     return render(request, "referrals/case.html", web,
                   case=case_detail(db, actor, case.reference, audit_read=False),
                   hits=hits_for(db, actor, case),
-                  countries=attribution.countries_of(db, case),
+                  countries=sorted({*attribution.countries_of(db, case),
+                                    *(code for provider in people_providers
+                                      for code in provider.countries(db, case))}),
                   referrals=outgoing.list_referrals(db, actor, reference=case.reference))
 
 

@@ -96,6 +96,24 @@ class CountryAttribution(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ChatMemberAttribution(Base):
+    """A chat group member attributed to a country by hand: a contact saved under a name shows
+    no number in the export, so nothing else can say where they are."""
+
+    __tablename__ = "chat_member_attributions"
+    __table_args__ = (
+        UniqueConstraint("member_id", "country", name="uq_chat_member_attributions_member_country"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("chat_members.id"))
+    country: Mapped[str] = mapped_column(String(2))
+    reason: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(120))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Referral(Base):
     """One outgoing referral: a case's people and material for one country's authorities."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +33,12 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.referrals import archive, outgoing, signing, summary, uco
 from nigehbaan.referrals.attribution import attributed
 from nigehbaan.referrals.models import Referral
-from nigehbaan.referrals.sections import PackageContext, Section, section_providers
+from nigehbaan.referrals.sections import (
+    PackageContext,
+    Section,
+    people_providers,
+    section_providers,
+)
 
 FORMAT = "nigehbaan-country-package"
 VERSION = 1
@@ -73,7 +78,12 @@ def build(session: Session, actor: Actor, reference: str, country: str, settings
     case = load_case(session, actor, reference, Permission.CASE_WRITE)
     code = check_country(country)
     people = attributed(session, case, code)
-    if not people:
+    probe = PackageContext(session=session, actor=actor, case=case, country=code,
+                           people=people, team=on_team(actor, case) or actor.local_operator,
+                           include_media=media, ids=uco.id_maker(case.reference),
+                           settings=settings)
+    others = sum(p.count(probe) for p in people_providers)
+    if not people and not others:
         raise Invalid(f"country: nobody in {case.reference} is attributed to {code} (by phone "
                       "number or recorded country); attribute a person by hand first")
     referral = outgoing.open_draft(session, actor, case.reference, code)
@@ -83,9 +93,7 @@ def build(session: Session, actor: Actor, reference: str, country: str, settings
     now = now or utcnow()
     exhibit = f"{case.reference}/{code}/{referral.id}"
     ids = uco.id_maker(exhibit)
-    context = PackageContext(session=session, actor=actor, case=case, country=code,
-                             people=people, team=on_team(actor, case) or actor.local_operator,
-                             include_media=media, ids=ids)
+    context = replace(probe, ids=ids, referral=referral.id)
     sections = [s for s in (p.section(context) for p in section_providers) if s is not None]
     key = signing.private_key(settings)
     fingerprint = signing.fingerprint(key.public_key())
@@ -120,9 +128,12 @@ def build(session: Session, actor: Actor, reference: str, country: str, settings
     digest = hashlib.sha256(data).hexdigest()
     referral.package_sha256, referral.built_at = digest, now
     session.flush()
+    for section in sections:
+        for callback in section.after:
+            callback(digest)
     audit.record(session, actor, "referral.build", "referral", str(referral.id),
                  detail={"case": case.reference, "country": code, "sha256": digest,
-                         "people": len(people), "sections": [s.key for s in sections],
+                         "people": len(people) + others, "sections": [s.key for s in sections],
                          "media": len(media_entries)})
-    return Built(data, referral, digest, len(entries) + 2, len(media_entries), len(people),
+    return Built(data, referral, digest, len(entries) + 2, len(media_entries), len(people) + others,
                  fingerprint)

@@ -22,9 +22,13 @@ T = TypeVar("T", bound=Named)
 
 PROVIDER_MODULES: list[str] = [
     "nigehbaan.referrals.register_providers",
+    "nigehbaan.referrals.chat_sections",
+    "nigehbaan.referrals.media_sections",
     "nigehbaan.stats.register_counts",
+    "nigehbaan.stats.chat_counts",
+    "nigehbaan.stats.evidence_counts",
 ]
-"""Modules that register providers when imported. Add chats' and evidence's here."""
+"""Modules that register providers when imported, in the order their sections and tables show."""
 
 _loaded = False
 

@@ -18,7 +18,8 @@ from nigehbaan.stats.providers import count_providers
 from nigehbaan.stats.queries import in_scope
 
 
-def _country(code: str) -> str:
+def country_label(code: str) -> str:
+    """`ES Spain`, or `(unknown)`: how every count by country names it."""
     return f"{code} {country_name(code)}" if code else "(unknown)"
 
 
@@ -34,7 +35,7 @@ class PeopleCounts:
                           ["role", "people", "of whom minors"],
                           [[role, count, sum(1 for r, _, m in rows if r == role and m)]
                            for role, count in by_role.most_common()])
-        pairs = Counter((role, _country(country)) for role, country, _ in rows)
+        pairs = Counter((role, country_label(country)) for role, country, _ in rows)
         countries = StatTable("people_by_role_country", "People by role and country",
                               ["role", "country", "people"],
                               [[role, country, count] for (role, country), count in
@@ -59,7 +60,7 @@ class ReferralCounts:
             answered = [r for r in sent if r.answered_at is not None]
             days = [(r.answered_at - r.sent_at).total_seconds() / 86400 for r in answered
                     if r.answered_at and r.sent_at]
-            table.rows.append([_country(code), len(sent), len(answered),
+            table.rows.append([country_label(code), len(sent), len(answered),
                                len(sent) - len(answered), round(median(days), 1) if days else ""])
         return [table]
 

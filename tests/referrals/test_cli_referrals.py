@@ -22,14 +22,6 @@ from tests.support import Account
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("NIGEHBAAN_HOME", str(settings.home))
-    monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("NIGEHBAAN_USER", raising=False)
-    return CliRunner()
-
-
 def run(cli: CliRunner, *args: str, code: int = 0) -> str:
     result = cli.invoke(app, list(args))
     assert result.exit_code == code, (result.stdout, result.stderr)
