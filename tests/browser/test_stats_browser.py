@@ -17,7 +17,7 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.referrals.incoming import receive_referral
 from nigehbaan.referrals.schemas import IncomingReferralIn
 from nigehbaan.web.app import create_app
-from tests.browser.test_console_browser import log_in
+from tests.browser.helpers import log_in
 from tests.support import Account, serving
 
 PHONE = "+34612345678"

@@ -36,10 +36,7 @@ import pdqhash
 import pytest
 from PIL import Image, ImageOps
 
-try:  # tests/intake may or may not be a package
-    from .hashing_media import SEED, generate_images, shapes
-except ImportError:
-    from hashing_media import SEED, generate_images, shapes  # type: ignore[no-redef]
+from tests.intake.hashing_media import SEED, generate_images, shapes
 
 REPO = Path(__file__).resolve().parents[2]
 JS_DIR = REPO / "nigehbaan" / "intake" / "static" / "js"

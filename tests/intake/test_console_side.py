@@ -95,7 +95,7 @@ def test_a_case_not_from_the_portal_has_no_reporter_page(
         accounts: dict[str, Account]) -> None:
     with transaction(factory) as session:
         ref = register.open_case(session, accounts["investigator"].actor,
-                                 CaseIn(title="Walk-in", channel="walk_in"),  # type: ignore[arg-type]
+                                 CaseIn(title="Walk-in", channel="walk_in"),
                                  settings).reference
     answer = client.get(f"/api/v1/cases/{ref}/reporter", headers=accounts["analyst"].headers)
     assert answer.status_code == 404 and "portal" in answer.json()["detail"]
@@ -132,7 +132,7 @@ def test_the_queue_puts_safeguarding_first(portal: TestClient, client: TestClien
                                            accounts: dict[str, Account]) -> None:
     with transaction(factory) as session:
         old = register.open_case(session, accounts["investigator"].actor, CaseIn(
-            title="Old walk-in", channel="walk_in",  # type: ignore[arg-type]
+            title="Old walk-in", channel="walk_in",
             received_at=utcnow() - timedelta(days=5)), settings).reference
     visit = come_back(portal, receipt_of(report(portal, description="calm report")))
     visit.send("anyone?")

@@ -14,7 +14,6 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from nigehbaan.cli import portal as portal_cli
 from nigehbaan.cli.main import app as cli_app
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
@@ -121,8 +120,8 @@ def test_forms_post_to_the_page_they_are_on(portal: TestClient) -> None:
         sent = report(portal, lang, description="x")
         assert re.findall(r'<form[^>]*action="([^"]+)"', sent.text) == [f"/{lang}/report"]
         visit = come_back(portal, receipt_of(sent), lang)
-        actions = set(re.findall(r'<form[^>]*action="([^"]+)"', visit.page.text))
-        assert actions == {f"/{lang}/return"}
+        assert set(re.findall(r'<form[^>]*action="([^"]+)"', visit.page.text)) == {
+            f"/{lang}/return"}
         assert 'method="get"' not in visit.page.text.lower()
 
 
@@ -148,7 +147,7 @@ def test_the_portal_touches_only_its_tables(portal_app: FastAPI, portal: TestCli
 def test_portal_command_serves_without_an_access_log(
         monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
     served: dict[str, Any] = {}
-    monkeypatch.setattr(portal_cli.uvicorn, "run",
+    monkeypatch.setattr("nigehbaan.cli.portal.uvicorn.run",
                         lambda app, **options: served.update(app=app, **options))
     monkeypatch.setenv("NIGEHBAAN_HOME", str(settings.home))
     monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", settings.effective_database_url)
@@ -165,7 +164,7 @@ def test_portal_command_refuses_a_key_others_can_read(
     key = settings.home / "loose.key"
     key.write_bytes(b"k" * 32)
     key.chmod(0o644)
-    monkeypatch.setattr(portal_cli.uvicorn, "run", lambda app, **options: None)
+    monkeypatch.setattr("nigehbaan.cli.portal.uvicorn.run", lambda app, **options: None)
     monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("NIGEHBAAN_PORTAL_KEY_FILE", str(key))
     result = CliRunner().invoke(cli_app, ["portal"])

@@ -33,7 +33,7 @@ def test_status_in_plain_words_follows_the_case(
     assert reference(factory) not in visit.page.text  # nothing internal is shown
     with transaction(factory) as session:
         moves.move_case(session, accounts["supervisor"].actor, reference(factory),
-                        MoveIn(to="inquiry", reason="taken up"))  # type: ignore[arg-type]
+                        MoveIn(to="inquiry", reason="taken up"))
     again = come_back(portal, receipt, "ur")
     assert "ایک افسر اس کی چھان بین کر رہا ہے" in again.page.text
     assert 'dir="rtl"' in again.page.text and "taken up" not in again.page.text

@@ -91,6 +91,7 @@ def build(factory: sessionmaker[Session], settings: Settings, actor: Actor, admi
         match_id = session.execute(select(HashMatch.id).join(
             EvidenceItem, EvidenceItem.id == HashMatch.item_id)
             .where(EvidenceItem.sha256 == matched)).scalar_one()
+    assert matched is not None and linked is not None
     return ChatCase(reference, data, matched, linked, match_id)
 
 

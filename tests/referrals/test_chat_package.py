@@ -210,7 +210,7 @@ def test_possible_victims_are_withheld_outside_the_team(
     _validates(files["case-uco.jsonld"], tmp_path)
     inside = _contents(_build(factory, settings, accounts["investigator"],
                               chat_case.reference).data)
-    assert victims[0].phone_e164 in inside["data/chat_members.json"].decode()
+    assert str(victims[0].phone_e164) in inside["data/chat_members.json"].decode()
 
 
 def test_the_console_offers_the_countries_of_the_chat_members(

@@ -124,9 +124,8 @@ def test_every_changed_byte_is_refused(
 
 
 def _repacked(data: bytes, change: dict[str, bytes | None]) -> bytes:
-    entries = [(name, content) for name, content in _contents(data).items()]
-    entries = [(n, change.get(n, c)) for n, c in entries if change.get(n, c) is not None]
-    return archive.write([(n, c) for n, c in entries if c is not None])
+    entries = [(name, change.get(name, content)) for name, content in _contents(data).items()]
+    return archive.write([(name, content) for name, content in entries if content is not None])
 
 
 @pytest.fixture

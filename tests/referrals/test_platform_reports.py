@@ -81,7 +81,7 @@ def test_esp_xml_report_becomes_a_case(session: Session, settings: Settings,
     assert "chatImIncident: chatClient ExampleShare Messenger, chatRoomName room-77" in case.summary
     assert "minorToMinorInteraction" in case.summary
     hashes = dict(session.execute(select(ReportedFile.algorithm, ReportedFile.value)
-                                  .where(ReportedFile.case_id == case.id)).all())  # type: ignore[arg-type]
+                                  .where(ReportedFile.case_id == case.id)).all())
     assert hashes == {"md5": "fedcba9876543210fedcba9876543210", "sha256": "bb22" * 16}
     address = session.execute(select(IpCapture.address).where(IpCapture.case_id == case.id)
                               ).scalar_one()
@@ -112,7 +112,7 @@ def test_a_second_report_naming_the_same_phone_hits_the_first(
         ("phone", first.id), ("md5", first.id), ("ip", first.id)}
 
 
-def _json(change: Callable[[dict[str, object]], None]) -> bytes:
+def _json(change: Callable[[dict[str, object]], object]) -> bytes:
     document = json.loads(JSON_REPORT)
     change(document)
     return json.dumps(document).encode()

@@ -24,6 +24,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.matching import review
 from nigehbaan.stats import report
+from nigehbaan.stats.model import Cell
 from tests.referrals.chat_case import ChatCase, numbered
 from tests.support import Account
 from tests.web.test_console import login
@@ -34,7 +35,7 @@ def _label(code: str) -> str:
 
 
 def _tables(factory: sessionmaker[Session], settings: Settings,
-            account: Account) -> dict[str, list[list[object]]]:
+            account: Account) -> dict[str, list[list[Cell]]]:
     with transaction(factory) as session:
         stats = report.collect(session, account.actor, settings)
     return {t.key: t.rows for t in stats.tables}
@@ -49,7 +50,7 @@ def test_members_by_role_and_country_match_the_ground_truth(
     expected = Counter(_label(m["country"]) if m["phone_e164"] in shown else "(unknown)"
                        for m in truth["members"])
     tables = _tables(factory, settings, accounts["investigator"])
-    counted = dict((c, n) for c, n in tables["chat_members_by_country"])
+    counted = {str(c): int(n) for c, n in tables["chat_members_by_country"]}
     unknown = counted.pop("(unknown)")
     assert counted == {c: n for c, n in expected.items() if c != "(unknown)"}
     # A contact saved as `Name: Work` reads as a message of `Name` (see tests/chats/test_triage):
@@ -57,9 +58,10 @@ def test_members_by_role_and_country_match_the_ground_truth(
     colon = len(truth["names_with_colon"])
     assert expected["(unknown)"] <= unknown <= expected["(unknown)"] + colon
     total = sum(counted.values()) + unknown
-    advice = dict((a, n) for a, n in tables["chat_members_by_advice"])
+    advice = {str(a): int(n) for a, n in tables["chat_members_by_advice"]}
     assert sum(advice.values()) == total
-    by_pair = {(a, c): n for a, c, n in tables["chat_members_by_advice_country"]}
+    by_pair = {(str(a), str(c)): int(n)
+               for a, c, n in tables["chat_members_by_advice_country"]}
     offenders = [m for m in numbered(truth, "ES") if m["role"] == "offender"]
     assert len(offenders) == 2 and by_pair[("priority_suspect", _label("ES"))] >= 2
     assert tables["chat_members_by_decision"] == [["(no decision)", total, 0]]

@@ -22,6 +22,7 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.referrals import outgoing, package
 from nigehbaan.referrals.schemas import ReferralStatus
 from nigehbaan.stats import report
+from nigehbaan.stats.model import Cell
 from tests.support import Account
 from tests.web.test_console import login
 
@@ -44,10 +45,10 @@ def register_2018(factory: sessionmaker[Session], settings: Settings,
     with transaction(factory) as session:
         _open(session, inv, settings, "walk_in", datetime(2017, 5, 1, tzinfo=UTC))
         acted = _open(session, inv, settings, "walk_in", START)
-        moves.move_case(session, inv, acted, MoveIn(to="inquiry", reason="x"),  # type: ignore[arg-type]
+        moves.move_case(session, inv, acted, MoveIn(to="inquiry", reason="x"),
                         now=START + timedelta(hours=2))
         late = _open(session, inv, settings, "public_portal", START + timedelta(days=31))
-        moves.move_case(session, inv, late, MoveIn(to="inquiry", reason="x"),  # type: ignore[arg-type]
+        moves.move_case(session, inv, late, MoveIn(to="inquiry", reason="x"),
                         now=START + timedelta(days=33))
         referred = _open(session, inv, settings, "international_referral",
                          START + timedelta(days=40), referring_agency="Embassy",
@@ -65,7 +66,7 @@ def register_2018(factory: sessionmaker[Session], settings: Settings,
         _open(session, accounts["outsider"].actor, settings, "walk_in", START)
 
 
-def _rows(stats: report.Statistics, key: str) -> list[list[object]]:
+def _rows(stats: report.Statistics, key: str) -> list[list[Cell]]:
     return stats.table(key).rows
 
 
