@@ -2,6 +2,8 @@
 
 The importer feeds the same records to the database writer and to an `Analysis`, so storing a
 group and triaging it are one pass over the export; the benchmark measures exactly this object.
+Known-list matches are not here: they exist only once the media are in the vault and matched,
+after the import, and `chats.known.refresh` adds their indicators then.
 """
 
 from __future__ import annotations
@@ -18,14 +20,6 @@ from nigehbaan.chats.triage.collector import Collector, ContentKey, Edge, Tally
 from nigehbaan.chats.triage.indicators import Indicator, MemberFacts, group_facts, indicators
 from nigehbaan.chats.triage.rules import Triage, triage
 
-KnownLookup = Callable[[list[str]], dict[str, list[str]]]
-"""Given content SHA-256s, the known-list categories each matches. The matching capability
-plugs in here; until it does, `no_known_lists` answers that nothing is known."""
-
-
-def no_known_lists(_hashes: list[str]) -> dict[str, list[str]]:
-    return {}
-
 
 @dataclass(frozen=True)
 class MemberResult:
@@ -34,7 +28,6 @@ class MemberResult:
     position: Position | None
     indicators: tuple[Indicator, ...]
     triage: Triage
-    known_matches: int
 
 
 @dataclass(frozen=True)
@@ -53,12 +46,11 @@ class Result:
 
 class Analysis:
     def __init__(self, fmt: ChatFormat, *, default_region: str = "PK",
-                 owner_phone: str | None = None, content_key: ContentKey | None = None,
-                 known: KnownLookup = no_known_lists) -> None:
+                 owner_phone: str | None = None,
+                 content_key: ContentKey | None = None) -> None:
         self.fmt = fmt
         self.default_region = default_region
         self.owner_phone = owner_phone
-        self.known = known
         self.collector = Collector(telegram=fmt == ChatFormat.TELEGRAM,
                                    content_key=content_key, default_region=default_region)
         self.add: Callable[[Record], None] = self.collector.add
@@ -88,30 +80,15 @@ class Analysis:
         for content in sorted(collector.reshared):
             key, position = collector.first_poster[content]
             first_posts.setdefault(identity.of(key), []).append(position)
-        known = self._known(tallies)
         group = group_facts(list(tallies.values()), [p.pagerank for p in figures.values()])
         members: dict[str, MemberResult] = {}
         for key, person in identity.people.items():
             tally = tallies[key]
-            matched = known.get(key, {})
-            facts = MemberFacts(tally, figures.get(key), sum(matched.values()), matched,
-                                person.mention_only)
+            facts = MemberFacts(tally, figures.get(key), person.mention_only)
             found = tuple(indicators(facts, group, first_posts.get(key, [])))
             advice = triage(found, messages=tally.messages, mention_only=person.mention_only)
-            members[key] = MemberResult(person, tally, figures.get(key), found, advice,
-                                        sum(matched.values()))
+            members[key] = MemberResult(person, tally, figures.get(key), found, advice)
         return Result(identity, members, edges, graph, recruitment_tree(identity.people, edges))
-
-    def _known(self, tallies: dict[str, Tally]) -> dict[str, dict[str, int]]:
-        hashes = sorted({h for t in tallies.values() for h in t.distinct_media})
-        categories = self.known(hashes) if hashes else {}
-        result: dict[str, dict[str, int]] = {}
-        for key, tally in tallies.items():
-            for digest in tally.distinct_media:
-                for category in categories.get(digest, []):
-                    counts = result.setdefault(key, {})
-                    counts[category] = counts.get(category, 0) + 1
-        return result
 
 
 def analyse(records: Iterable[Record], fmt: ChatFormat, **options: object) -> Result:

@@ -2,18 +2,20 @@
 
 An export is uploaded as the raw request body (`?filename=` names it, so `.zip`, `.txt` and
 `.json` are told apart); it is spooled to a temporary file and never held in memory whole.
+Its attached media go to the case's evidence vault too, unless `?media=false`.
 """
 
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from nigehbaan.chats import exports, importer, queries
+from nigehbaan.chats import exports, queries, vaulting
 from nigehbaan.chats.views import (
     DecisionIn,
     DecisionView,
@@ -22,7 +24,9 @@ from nigehbaan.chats.views import (
     MemberView,
     TimelineEntry,
 )
+from nigehbaan.core.actors import Actor
 from nigehbaan.core.errors import Invalid
+from nigehbaan.core.settings import Settings
 from nigehbaan.web.deps import AppSettings, CurrentActor, Db
 
 router = APIRouter(tags=["chats"])
@@ -47,20 +51,31 @@ def group_list(reference: str, actor: CurrentActor, db: Db) -> list[GroupView]:
     return queries.list_groups(db, actor, reference)
 
 
+def import_spooled(request: Request, actor: Actor, settings: Settings, reference: str,
+                   path: Path, **options: Any) -> ImportView:
+    """An uploaded export, chat and media, in units of work of its own (`chats.vaulting`):
+    the request holds no transaction open while the media are analysed."""
+    factory = request.app.state.session_factory
+    with ThreadPoolExecutor(1) as pool:
+        done = vaulting.import_chat(factory, actor, reference, path, settings, executor=pool,
+                                    **options)
+    return vaulting.import_view(factory, actor, reference, done)
+
+
 @router.post("/cases/{reference}/chats", response_model=ImportView, status_code=201)
 async def group_import(reference: str, request: Request, response: Response, actor: CurrentActor,
-                       db: Db, settings: AppSettings, filename: str = "export.txt",
+                       settings: AppSettings, filename: str = "export.txt",
                        date_order: Literal["dmy", "mdy"] | None = None,
-                       owner: str | None = None) -> ImportView:
+                       owner: str | None = None, media: bool = True) -> ImportView:
+    """`media=false` imports the chat only; by default its attached media go to the vault."""
     with tempfile.TemporaryDirectory(prefix="nigehbaan-chat-") as folder:
         path = await spool(request, folder, filename)
-        outcome = await run_in_threadpool(
-            importer.import_export, db, actor, reference, path, date_order=date_order,
-            owner=owner, default_region=settings.default_region, source_name=filename)
-    if not outcome.created:
+        view = await run_in_threadpool(
+            import_spooled, request, actor, settings, reference, path, media=media,
+            date_order=date_order, owner=owner, source_name=filename)
+    if not view.created:
         response.status_code = 200
-    return ImportView(created=outcome.created,
-                      group=queries.group_view(outcome.group, reference.upper()))
+    return view
 
 
 @router.get("/cases/{reference}/chats/{group_id}", response_model=GroupView)

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nigehbaan.chats import exports, importer, queries
-from nigehbaan.chats.api import export_response
+from nigehbaan.chats import exports, known, queries
+from nigehbaan.chats.api import export_response, import_spooled
 from nigehbaan.chats.triage.rules import CATEGORIES
 from nigehbaan.chats.views import DecisionIn
 from nigehbaan.core.actors import Actor
@@ -31,6 +31,8 @@ from nigehbaan.web.pages import parse, redirect, render
 
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form()]
+MEDIA_SHOWN = 48
+"""Media cards on the group page, known material first; each is a blurred preview."""
 
 
 def _actor(web: WebSession) -> Actor:
@@ -44,22 +46,23 @@ def groups_page(request: Request, reference: str, web: ConsoleSession, db: Db) -
 
 
 @router.post("/cases/{reference}/chats")
-async def upload(request: Request, reference: str, web: ConsoleSession, db: Db,
+async def upload(request: Request, reference: str, web: ConsoleSession,
                  settings: AppSettings, export: UploadFile, csrf: Field,
                  date_order: Annotated[str, Form()] = "",
-                 owner: Annotated[str, Form()] = "") -> Response:
+                 owner: Annotated[str, Form()] = "",
+                 media: Annotated[str, Form()] = "") -> Response:
+    """Without the `media` box ticked the chat is imported alone (a quick look)."""
     check_csrf(web, csrf)
     actor = _actor(web)
     with tempfile.TemporaryDirectory(prefix="nigehbaan-chat-") as folder:
         path = Path(folder) / (Path(export.filename or "export.txt").name or "export.txt")
         with path.open("wb") as sink:
             await run_in_threadpool(shutil.copyfileobj, export.file, sink)
-        outcome = await run_in_threadpool(
-            importer.import_export, db, actor, reference, path,
-            date_order=date_order if date_order in ("dmy", "mdy") else None,  # type: ignore[arg-type]
-            owner=owner.strip() or None, default_region=settings.default_region,
-            source_name=export.filename)
-    return redirect(f"/cases/{reference.upper()}/chats/{outcome.group.id}")
+        view = await run_in_threadpool(
+            import_spooled, request, actor, settings, reference, path, media=bool(media),
+            date_order=date_order if date_order in ("dmy", "mdy") else None,
+            owner=owner.strip() or None, source_name=export.filename)
+    return redirect(f"/cases/{reference.upper()}/chats/{view.group.id}")
 
 
 @router.get("/cases/{reference}/chats/{group_id}", response_class=HTMLResponse)
@@ -74,10 +77,14 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
     counts = {c: sum(1 for m in everyone if m.triage == c) for c in CATEGORIES}
     codes = sorted({i.code for m in everyone for i in m.indicators})
     figures = exports.figures(exports.graph(db, group.id, everyone))
+    shared = sorted(known.media_views(db, group.case_id, group.id).values(),
+                    key=lambda m: (m.status != "matched", m.evidence_sha256 is None, m.position))
     return render(request, "chats/group.html", web, reference=reference.upper(),
                   group=queries.group_view(group, reference.upper()), members=shown,
                   total=len(everyone), counts=counts, countries=queries.countries(everyone),
                   codes=codes, categories=CATEGORIES,
+                  media=known.summary(db, group.case_id, group.id),
+                  shown_media=shared[:MEDIA_SHOWN],
                   filters={"triage": triage, "country": country, "indicator": indicator,
                            "sort": sort},
                   figures=json.dumps(figures, separators=(",", ":")).replace("</", "<\\/"))

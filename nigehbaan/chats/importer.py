@@ -5,6 +5,8 @@ Records go to the database in batches through Core inserts (executemany), and to
 at the same time, so a 200,000-message group is read once and never held whole. The service
 never commits: the caller's transaction makes an import all or nothing. The same file (by
 SHA-256) imported into the same case again returns the first import and changes nothing.
+The attached media go to the evidence vault afterwards, in units of work of their own
+(`chats.vaulting`): a chat import is never held open while media are analysed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 from nigehbaan.cases.access import load_case
 from nigehbaan.chats.analysis import Analysis, Result
 from nigehbaan.chats.errors import ChatParseError
-from nigehbaan.chats.media import MediaHashes, evidence_link
+from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.model import ChatFormat, MemberRef, Message, Record
 from nigehbaan.chats.models import (
     ChatEdge,
@@ -185,7 +187,7 @@ class _Writer:
                 "group_id": self.group_id, "position": msg.position, "member_id": sender,
                 "kind": media.kind.value, "file_name": media.file_name,
                 "attached": media.attached, "sha256": digest,
-                "evidence_sha256": evidence_link(media.path) if media.path else None,
+                "evidence_sha256": None,
                 "not_hashable": None if digest else (media.not_hashable or "not in the export"),
                 "forwarded": bool(msg.forwarded_from)})
 
@@ -218,7 +220,7 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
             phone_e164=person.phone_e164, country=person.country or "",
             telegram_id=person.telegram_id, is_owner=person.is_owner,
             mention_only=person.mention_only, messages=tally.messages, media=tally.media,
-            added_count=tally.added_count, known_matches=member.known_matches,
+            added_count=tally.added_count,
             pagerank=pos.pagerank if pos else 0.0, betweenness=pos.betweenness if pos else 0.0,
             core=pos.core if pos else 0, removal_effect=pos.removal_effect if pos else 0,
             triage=advice.category, triage_rule=advice.rule, triage_score=advice.score))

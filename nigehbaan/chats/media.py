@@ -1,8 +1,9 @@
-"""Media items of an import: their content hashes, and the hook to the evidence vault.
+"""Media items of an import: their content hashes, read where the files lie.
 
 Attached files are hashed where they lie (a zip member or a file next to a Telegram
-`result.json`), streamed, so re-shared content can be told from first posts without storing any
-bytes here. Storing the bytes is the evidence vault's job: `evidence_link` is where it plugs in.
+`result.json`), streamed, so re-shared content can be told from first posts while the records
+stream by. Storing the bytes is the evidence vault's job (`chats.vaulting`): it stores content
+unaltered, so the SHA-256 read here is the vault item's and links the two.
 """
 
 from __future__ import annotations
@@ -13,15 +14,6 @@ from pathlib import Path
 from types import TracebackType
 
 from nigehbaan.chats.model import Media
-
-
-def evidence_link(attachment_path: str) -> str | None:
-    """The SHA-256 of the vault item holding this attachment, once the export's media are
-    ingested into the vault (the Evidence vault issue). Until that integration lands nothing is
-    ingested from here, so the answer is always None and `ChatMedia.evidence_sha256` stays
-    empty; the import and the triage do not depend on it."""
-    del attachment_path
-    return None
 
 
 class MediaHashes:

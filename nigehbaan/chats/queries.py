@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
+from nigehbaan.chats import known
 from nigehbaan.chats.models import (
     ChatEvent,
     ChatGroup,
@@ -192,14 +193,17 @@ def timeline(session: Session, actor: Actor, reference: str, group_id: int, memb
         for ref in item.evidence:
             cited.setdefault(ref.position, []).append(item.code)
     entries: list[TimelineEntry] = []
-    messages = session.execute(select(ChatMessage).where(
+    messages = list(session.execute(select(ChatMessage).where(
         ChatMessage.group_id == group.id,
         or_(ChatMessage.member_id == member.id, ChatMessage.position.in_(list(cited))))
-        .order_by(ChatMessage.position).limit(limit)).scalars()
+        .order_by(ChatMessage.position).limit(limit)).scalars())
+    media = known.media_views(session, group.case_id, group.id,
+                              [m.position for m in messages if m.has_media])
     for m in messages:
         entries.append(TimelineEntry(type="message", id=m.id, position=m.position, at=m.at,
                                      text=m.text, raw=m.raw, kind="media" if m.has_media
-                                     else "message", cited_by=cited.get(m.position, [])))
+                                     else "message", cited_by=cited.get(m.position, []),
+                                     media=media.get(m.position)))
     events = session.execute(select(ChatEvent).where(
         ChatEvent.group_id == group.id,
         or_(ChatEvent.member_id == member.id, ChatEvent.position.in_(list(cited))))

@@ -70,9 +70,71 @@ class GroupView(BaseModel):
     report: dict[str, Any]
 
 
+class MediaImportView(BaseModel):
+    """The export's media in this import: `requested` is False with `--no-media`."""
+
+    requested: bool
+    attached: int = 0
+    """Media messages whose bytes are in the export (the rest are "not hashable")."""
+    linked: int = 0
+    """Of those, linked to their vault item (in this run or an earlier one)."""
+    newly_linked: int = 0
+    ingested_files: int = 0
+    """Files the vault recorded in this run: the media, and the export's text and container."""
+    refused: list[tuple[str, str]] = Field(default_factory=list)
+    matched: int = 0
+    """Linked media messages whose item matches a known list."""
+
+
 class ImportView(BaseModel):
     created: bool
     group: GroupView
+    media: MediaImportView | None = None
+
+
+class MediaMatchView(BaseModel):
+    """One known-list match of a media item's vault item: the category is a suggestion until
+    an analyst confirms it (`confirmed`)."""
+
+    match_id: int
+    list: str
+    suggested: str
+    confirmed: str | None
+    method: str
+    distance: int | None
+
+
+MediaStatus = Literal["matched", "no_match", "not_comparable", "not_hashable", "not_ingested"]
+
+
+class MediaView(BaseModel):
+    """A media message's content as far as it is known; never "no match" without the bytes."""
+
+    position: int
+    kind: str
+    file_name: str | None
+    sha256: str | None
+    evidence_sha256: str | None
+    status: MediaStatus
+    reason: str
+    first_post: bool
+    """The first message in the group carrying this content."""
+    forwarded: bool
+    matches: list[MediaMatchView]
+
+
+class MediaSummary(BaseModel):
+    """A group's shared media at a glance: what triage's media indicators add up to."""
+
+    media: int
+    attached: int
+    distinct: int
+    linked: int
+    matched_messages: int
+    matched_items: int
+    by_category: dict[str, int]
+    first_posters: int
+    resharers: int
 
 
 class DecisionIn(BaseModel):
@@ -89,3 +151,4 @@ class TimelineEntry(BaseModel):
     raw: str
     kind: str
     cited_by: list[str]
+    media: MediaView | None = None

@@ -1,5 +1,6 @@
 """The chat-group page in a real browser: figures drawn by the installed plotly under the CSP,
-filters, and an analyst's decision beside the advice."""
+filters, an analyst's decision beside the advice, and uploaded media shown only as blurred
+previews with their known-list badges."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.web.app import create_app
 from tests.browser.test_console_browser import log_in
 from tests.chats.groups import export_path, write_groups
+from tests.chats.media_export import hash_list, write_export
 from tests.support import Account, serving
 
 
@@ -62,4 +64,38 @@ def test_group_page_draws_networks_and_records_a_decision(
     expect(page.locator("#decision")).to_contain_text("asked for pictures by two members")
     # plotly's own injected <style> is refused by the CSP (its layout rules are in
     # web/static/plotly.css); what must never be refused is a script.
+    assert [e for e in errors if "script" in e.lower()] == [], errors
+
+
+def test_uploaded_export_shows_blurred_media_with_match_badges(
+        page: Page, settings: Settings, accounts: dict[str, Account],
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    export = write_export(tmp_path / "export")
+    hash_list(factory, accounts["admin"].actor, export, tmp_path)
+    inv = accounts["investigator"]
+    with transaction(factory) as session:
+        ref = register.open_case(session, inv.actor, CaseIn(title="Seized phone",
+                                                            channel="walk_in"), settings).reference
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    with serving(create_app(settings)) as base:
+        log_in(page, base, inv)
+        page.goto(f"{base}/cases/{ref}/chats")
+        expect(page.locator("#media")).to_be_checked()
+        page.locator("#export").set_input_files(str(export.zip))
+        page.get_by_role("button", name="Import").click()
+        expect(page.locator("#known-media")).to_contain_text("1 item(s) match known lists")
+        known = page.locator("#shared-media .media-card.status-matched").first
+        expect(known).to_contain_text("agency list · suggested 1")
+        image = known.locator("img.media-preview")
+        expect(image).to_have_attribute("src", f"/evidence/{export.sha256}/preview.jpg")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=image.element_handle())
+        assert "blur" in image.evaluate("img => getComputedStyle(img).filter")
+        expect(page.locator("#shared-media .media-card[data-status=no_match]").first
+               ).to_be_visible()
+    assert missing == [], missing
     assert [e for e in errors if "script" in e.lower()] == [], errors

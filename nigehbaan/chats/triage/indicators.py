@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from nigehbaan.chats.network import Position
@@ -45,8 +45,6 @@ class GroupFacts:
 class MemberFacts:
     tally: Tally
     position: Position | None
-    known_matches: int = 0
-    known_categories: dict[str, int] = field(default_factory=dict)
     mention_only: bool = False
 
 
@@ -142,12 +140,27 @@ def indicators(facts: MemberFacts, group: GroupFacts, first_posts: list[int]) ->
     if "forwarded_media" in marks:
         add("forwarded_media", f"forwarded {len(marks['forwarded_media'])} media item(s): "
             f"{_details(t, 'forwarded_media')}", marks["forwarded_media"])
-    if facts.known_matches:
-        cats = ", ".join(f"{k}: {v}" for k, v in sorted(facts.known_categories.items()))
-        add("known_material", f"{facts.known_matches} media match known lists ({cats})",
-            marks.get("shared_media", []))
     _position(facts, group, add)
     _membership(t, add)
+    return found
+
+
+KNOWN_CODES = ("known_material", "known_material_first_post")
+"""Indicators from known-list matches: they come after the import, once the export's media are
+in the vault and matched (`chats.known.refresh`), so they are rebuilt apart from the others."""
+
+
+def known_material(items: int, categories: dict[str, int], positions: list[int],
+                   first_items: int, first_positions: list[int]) -> list[Indicator]:
+    """Posting known material, and (weighing more) being the first in the group to post it."""
+    if not items:
+        return []
+    cats = ", ".join(f"{k}: {v}" for k, v in sorted(categories.items()))
+    found = [Indicator("known_material", f"posted {items} media item(s) matching known lists "
+                       f"({cats}) in {len(set(positions))} message(s)", _cite(positions))]
+    if first_items:
+        found.append(Indicator("known_material_first_post", f"first in the group to post "
+                               f"{first_items} of them", _cite(first_positions)))
     return found
 
 

@@ -24,6 +24,7 @@ WEIGHTS: dict[str, int] = {
     # each alone is enough to look at the member first
     "requested_media": 2, "requested_meeting": 2, "posted_group_links": 2, "add_burst": 2,
     "removed_members": 2, "created_group": 2, "first_poster": 2, "known_material": 2,
+    "known_material_first_post": 2,
     # each adds to the others
     "admin": 1, "renamed_group": 1, "frequent_media_sharer": 1, "central_position": 1,
     "added_members": 1,

@@ -1,0 +1,295 @@
+"""A chat export's media into the case's vault: custody, automatic matching, links, triage.
+
+The export is a synthetic WhatsApp zip whose attachments are generated benign images; a hash
+list built in the test from one attached image's MD5 and SHA-256 makes that image "known".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from nigehbaan.cases import register
+from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.chats import known, queries, vaulting
+from nigehbaan.chats.models import (
+    ChatGroup,
+    ChatIndicator,
+    ChatMedia,
+    ChatMember,
+    ChatMessage,
+)
+from nigehbaan.chats.triage.indicators import known_material
+from nigehbaan.chats.triage.rules import triage
+from nigehbaan.cli.main import app
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.db import transaction
+from nigehbaan.core.settings import Settings
+from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem
+from nigehbaan.matching import review
+from nigehbaan.matching.models import HashMatch
+from nigehbaan.synth.chats import TELEGRAM, write_chat_groups
+from nigehbaan.synth.media import write_media
+from tests.chats.media_export import Export, hash_list, write_export
+from tests.support import Account
+
+COUNTED = (ChatGroup, ChatMember, ChatMessage, ChatMedia, ChatIndicator, CaseItem,
+           CustodyEvent, EvidenceItem, HashMatch, AuditEvent)
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Export:
+    return write_export(tmp_path_factory.mktemp("chat-media"))
+
+
+@pytest.fixture
+def case_ref(factory: sessionmaker[Session], accounts: dict[str, Account],
+             settings: Settings) -> str:
+    with transaction(factory) as session:
+        return register.open_case(session, accounts["investigator"].actor, CaseIn(
+            title="Seized phone", channel="walk_in"), settings).reference
+
+
+def counts(factory: sessionmaker[Session]) -> dict[str, int]:
+    with transaction(factory) as session:
+        return {t.__tablename__: session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in COUNTED}
+
+
+def import_chat(factory: sessionmaker[Session], actor: Actor, ref: str, path: Path,
+                settings: Settings, media: bool = True) -> vaulting.ChatImport:
+    with ThreadPoolExecutor(1) as pool:
+        return vaulting.import_chat(factory, actor, ref, path, settings, media=media,
+                                    executor=pool)
+
+
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("NIGEHBAAN_HOME", str(settings.home))
+    monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", settings.effective_database_url)
+    return CliRunner()
+
+
+def test_cli_import_ingests_links_matches_and_triages(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, export: Export, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hash_list(factory, accounts["admin"].actor, export, tmp_path)
+    runner = cli_env(settings, monkeypatch)
+    done = runner.invoke(app, ["chat", "import", str(export.zip), "--case", case_ref,
+                               "--as", "investigator", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)
+    assert report["created"] and report["media"]["linked"] == report["media"]["attached"] > 0
+    assert report["media"]["matched"] >= 1
+    with transaction(factory) as session:
+        media = list(session.execute(select(ChatMedia).order_by(ChatMedia.position)).scalars())
+        findings = {f.path: f for f in session.execute(select(CaseItem)).scalars()}
+        acquired = session.execute(select(CustodyEvent).where(
+            CustodyEvent.sha256 == export.sha256, CustodyEvent.action == "acquired")).scalars()
+        acquired_paths = [e.detail["path"] for e in acquired]
+        posts = [(m.position, m.member_id) for m in media if m.sha256 == export.sha256]
+        message_ids = {p: session.execute(select(ChatMessage.id).where(
+            ChatMessage.position == p)).scalar_one() for p, _ in posts}
+    attached = [m for m in media if m.sha256]
+    assert attached and all(m.evidence_sha256 == m.sha256 for m in attached)
+    assert all(m.evidence_sha256 is None and m.not_hashable for m in media if not m.sha256)
+    source = next(iter(findings.values())).source
+    assert source.startswith(f"chat export {export.zip.name} (")
+    inside = f"{export.zip.name}/{export.known_member}"
+    assert inside in findings and findings[inside].item.sha256 == export.sha256
+    assert inside in acquired_paths
+
+    listed = runner.invoke(app, ["chat", "members", "--case", case_ref, "--as", "investigator",
+                                 "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = {r["member_id"]: r for r in json.loads(listed.output)}
+    first_position, first_poster = posts[0]
+    assert first_poster is not None
+    poster = rows[first_poster]
+    assert poster["known_matches"] == 1
+    codes = {i["code"]: i for i in poster["indicators"]}
+    cited = {(e["type"], e["id"]) for e in codes["known_material"]["evidence"]}
+    mine = {p for p, member in posts if member == first_poster}
+    assert cited == {("message", message_ids[p]) for p in mine}
+    assert "1: 1" in codes["known_material"]["detail"]
+    assert [e["position"] for e in codes["known_material_first_post"]["evidence"]] == \
+        [first_position]
+    assert poster["triage"] == "priority_suspect" and "known_material" in poster["triage_rule"]
+    others = {member for _, member in posts} - {first_poster}
+    assert others, "someone re-shared the known image"
+    assert all(rows[m]["known_matches"] == 1 and "known_material_first_post" not in
+               {i["code"] for i in rows[m]["indicators"]} for m in others if m is not None)
+    assert all(r["known_matches"] == 0 for m, r in rows.items() if m not in {first_poster} | others)
+
+    before = counts(factory)
+    again = runner.invoke(app, ["chat", "import", str(export.zip), "--case", case_ref,
+                                "--as", "investigator"])
+    assert again.exit_code == 0, again.output
+    assert "nothing changed" in again.output
+    assert counts(factory) == before
+
+
+def test_no_media_ingests_nothing_and_a_rerun_finishes(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, export: Export, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = cli_env(settings, monkeypatch)
+    quick = runner.invoke(app, ["chat", "import", str(export.zip), "--case", case_ref,
+                                "--as", "investigator", "--no-media"])
+    assert quick.exit_code == 0, quick.output
+    assert "not ingested (--no-media)" in quick.output
+    after = counts(factory)
+    assert after["case_items"] == after["evidence_items"] == after["custody_events"] == 0
+    assert after["chat_media"] > 0
+    inv = accounts["investigator"].actor
+    with transaction(factory) as session:
+        group = session.execute(select(ChatGroup)).scalar_one()
+        views = known.media_views(session, group.case_id, group.id)
+    assert {v.status for v in views.values()} == {"not_ingested"}
+    done = import_chat(factory, inv, case_ref, export.zip, settings)
+    assert not done.created and done.media.newly_linked == done.media.attached > 0
+    with transaction(factory) as session:
+        views = known.media_views(session, group.case_id, group.id)
+        stats = known.summary(session, group.case_id, group.id)
+    assert {v.status for v in views.values()} == {"no_match"}
+    assert stats.linked == stats.attached == done.media.attached
+    assert stats.matched_items == 0 and stats.by_category == {}
+
+
+def test_text_only_export_stays_not_hashable(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, export: Export) -> None:
+    done = import_chat(factory, accounts["investigator"].actor, case_ref, export.txt, settings)
+    assert done.created and done.media.attached == 0 and done.media.ingested_files == 0
+    assert counts(factory)["case_items"] == 0
+    with transaction(factory) as session:
+        group = session.execute(select(ChatGroup)).scalar_one()
+        views = known.media_views(session, group.case_id, group.id)
+    assert views and {v.status for v in views.values()} == {"not_hashable"}
+    assert all(v.reason and not v.matches for v in views.values())
+
+
+def test_truncated_zip_is_refused_whole(
+        factory: sessionmaker[Session], settings: Settings, case_ref: str, export: Export,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cut = tmp_path / export.zip.name
+    data = export.zip.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    runner = cli_env(settings, monkeypatch)
+    refused = runner.invoke(app, ["chat", "import", str(cut), "--case", case_ref,
+                                  "--as", "investigator"])
+    assert refused.exit_code == 1
+    assert refused.output.startswith("error: ") and "Traceback" not in refused.output
+    assert cut.name in refused.output or "zip" in refused.output.lower()
+    after = counts(factory)
+    assert all(n == 0 for table, n in after.items() if table != "audit_events")
+
+
+def test_console_shows_blurred_media_with_badges_and_api_imports(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, export: Export, tmp_path: Path, client: TestClient) -> None:
+    hash_list(factory, accounts["admin"].actor, export, tmp_path)
+    inv = accounts["investigator"]
+    body = export.zip.read_bytes()
+    url = f"/api/v1/cases/{case_ref}/chats?filename={export.zip.name}"
+    cut = client.post(url, content=body[: len(body) // 2], headers=inv.headers)
+    assert cut.status_code == 422 and "zip" in cut.json()["detail"]
+    assert counts(factory)["chat_groups"] == counts(factory)["case_items"] == 0
+    made = client.post(url, content=body, headers=inv.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["media"]["matched"] >= 1
+    group = made.json()["group"]["id"]
+    again = client.post(url, content=body, headers=inv.headers)
+    assert again.status_code == 200 and again.json()["media"]["newly_linked"] == 0
+    with transaction(factory) as session:
+        posters = list(session.execute(select(ChatMedia.member_id).where(
+            ChatMedia.sha256 == export.sha256).order_by(ChatMedia.position)).scalars())
+    poster = posters[0]
+    resharer = next(p for p in posters if p != poster)
+
+    def known_media(member: int | None) -> list[dict[str, Any]]:
+        timeline = client.get(f"/api/v1/cases/{case_ref}/chats/{group}/members/{member}/"
+                              "timeline", headers=inv.headers).json()
+        return [e["media"] for e in timeline
+                if e["media"] and e["media"]["sha256"] == export.sha256]
+
+    shown = known_media(poster)
+    assert shown and shown[0]["status"] == "matched" and shown[0]["first_post"]
+    assert not any(m["first_post"] for m in known_media(resharer))
+    assert {m["method"] for m in shown[0]["matches"]} == {"exact-md5", "exact-sha256"}
+    assert shown[0]["matches"][0]["list"] == "agency list"
+
+    client.post("/login", data={"username": inv.username, "password": inv.password})
+    page = client.get(f"/cases/{case_ref}/chats/{group}")
+    assert page.status_code == 200
+    assert f'src="/evidence/{export.sha256}/preview.jpg"' in page.text
+    assert "agency list" in page.text and "exact-sha256" in page.text
+    assert 'class="preview media-preview"' in page.text
+    member = client.get(f"/cases/{case_ref}/chats/{group}/members/{poster}")
+    assert f'src="/evidence/{export.sha256}/preview.jpg"' in member.text
+    assert "suggested 1" in member.text
+    preview = client.get(f"/evidence/{export.sha256}/preview.jpg")
+    assert preview.status_code == 200 and preview.headers["content-type"] == "image/jpeg"
+
+    with transaction(factory) as session:
+        review.confirm(session, inv.actor, case_ref, shown[0]["matches"][0]["match_id"], "2")
+    with transaction(factory) as session:
+        assert known.refresh(session, inv.actor, case_ref, group) >= 1
+        assert known.refresh(session, inv.actor, case_ref, group) == 0
+        rows = queries.members(session, inv.actor, case_ref, group)
+        stats = known.summary(session, session.execute(select(ChatGroup.case_id)).scalar_one(),
+                              group)
+    detail = next(i.detail for m in rows if m.member_id == poster for i in m.indicators
+                  if i.code == "known_material")
+    assert "(2: 1)" in detail and stats.by_category == {"2": 1}
+    member = client.get(f"/cases/{case_ref}/chats/{group}/members/{poster}")
+    assert "confirmed 2" in member.text
+
+
+def test_first_posting_known_material_weighs_more_than_resharing() -> None:
+    first = known_material(1, {"1": 1}, [10, 40], 1, [10])
+    reshared = known_material(1, {"1": 1}, [20], 0, [])
+    assert [i.code for i in first] == ["known_material", "known_material_first_post"]
+    assert [i.code for i in reshared] == ["known_material"]
+    assert first[0].evidence == (10, 40) and first[1].evidence == (10,)
+    strong, weak = triage(first, messages=5), triage(reshared, messages=5)
+    assert strong.score > weak.score >= 2
+    assert weak.category == "priority_suspect" and "known_material (2)" in weak.rule
+    assert known_material(0, {}, [], 0, []) == []
+
+
+def test_copy_of_export_under_other_name_is_the_same_import(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, export: Export, tmp_path: Path) -> None:
+    inv = accounts["investigator"].actor
+    first = import_chat(factory, inv, case_ref, export.zip, settings)
+    copy = tmp_path / "renamed.zip"
+    shutil.copyfile(export.zip, copy)
+    before = counts(factory)
+    second = import_chat(factory, inv, case_ref, copy, settings)
+    assert not second.created and second.group_id == first.group_id
+    assert counts(factory) == before
+
+
+def test_telegram_folder_media_are_linked(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, tmp_path: Path) -> None:
+    write_media(tmp_path / "media", seed=6, images=3, videos=0, image_size=(96, 72))
+    manifest = write_chat_groups(tmp_path / "chats", 6, members=20, messages=200,
+                                 media_dir=tmp_path / "media" / "images", layouts=[TELEGRAM])
+    folder = (tmp_path / "chats" / manifest.by_kind("telegram_json")[0].path).parent
+    done = import_chat(factory, accounts["investigator"].actor, case_ref, folder, settings)
+    assert done.media.attached > 0 and done.media.linked == done.media.attached
+    with transaction(factory) as session:
+        paths = set(session.execute(select(CaseItem.path)).scalars())
+        unlinked = session.execute(select(func.count()).select_from(ChatMedia).where(
+            ChatMedia.sha256.is_not(None), ChatMedia.evidence_sha256.is_(None))).scalar_one()
+    assert unlinked == 0 and f"{folder.name}/result.json" in paths
