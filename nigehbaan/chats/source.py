@@ -12,7 +12,7 @@ import codecs
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -135,7 +135,7 @@ class Source:
             for line in text:
                 yield line[:-1] if line.endswith("\n") else line
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Generator[str, None, None]:
         with self.text() as text:
             while chunk := text.read(_CHUNK):
                 yield chunk

@@ -60,6 +60,8 @@ class _Labels:
 
     def display_names(self, member: Member) -> list[str]:
         names = [self.header[member.index]]
+        if names[0].startswith("~ "):
+            names.append(member.name)  # the push name as a parser shows it, without iOS's mark
         if member.index == 0 and self.layout.locale.you:
             names.append(self.layout.locale.you)
         elif self.system[member.index] not in names:

@@ -335,18 +335,23 @@ SCAN_LINES = [
 @pytest.mark.parametrize("layout", ["android", "ios"])
 @pytest.mark.parametrize("order", ["dmy", "mdy"])
 def test_scan_agrees_with_regex(layout: str, order: str) -> None:
-    """The numpy header scan, with and without shape templates, matches `HEADERS` exactly."""
+    """The numpy header scan, with and without shape templates, and on the narrowed text,
+    matches `HEADERS` exactly."""
     import numpy as np
 
+    from nigehbaan.chats.whatsapp.codes import narrow, units
     from nigehbaan.chats.whatsapp.headers import StampReader, match_header
-    from nigehbaan.chats.whatsapp.scan import scan, scan_fast, seconds, templates_from, units
+    from nigehbaan.chats.whatsapp.scan import scan
+    from nigehbaan.chats.whatsapp.stamps import seconds
+    from nigehbaan.chats.whatsapp.templates import scan_fast, templates_from
 
     text = "\n".join(SCAN_LINES * 3)
     u = units(text)
     starts = np.concatenate(([0], np.flatnonzero(u[: len(text)] == 10) + 1)).astype(np.int64)
     stamps = StampReader(order)
-    for heads in (scan(u, starts, layout), scan_fast(u, starts, layout,  # type: ignore[arg-type]
-                                                     templates_from(text, layout))):  # type: ignore[arg-type]
+    shapes = templates_from(text, layout)  # type: ignore[arg-type]
+    for heads in (scan(u, starts, layout), scan_fast(u, starts, layout, shapes),  # type: ignore[arg-type]
+                  scan_fast(narrow(text), starts, layout, shapes, text)):  # type: ignore[arg-type]
         valid, secs = seconds(heads, order)
         for i, line in enumerate(text.split("\n")):
             found = match_header(layout, line)  # type: ignore[arg-type]
@@ -376,3 +381,118 @@ def test_small_chunks_give_the_same_records(tmp_path: Path,
         part = parse(path)
         assert part.records == whole.records, size
         assert part.report == whole.report and part.members == whole.members, size
+
+
+def test_ios_push_names_are_one_member_apart_from_numbers(tmp_path: Path) -> None:
+    """`~ Nadia` and `~<narrow space>Nadia` are one push name, shown as `Nadia`; it joins neither
+    the saved contact `Nadia` nor either number that joined, and `~ Name` system lines stay
+    events."""
+    export = parse(write(tmp_path, "_chat.txt", [
+        f"[13/03/2023, 14:00:00] Walkers: {LRM}Ali created group “Walkers”",
+        f"[13/03/2023, 14:01:00] +92 300 1111111: {LRM}+92 300 1111111 joined using this "
+        "group's invite link",
+        f"[13/03/2023, 14:01:30] +92 300 2222222: {LRM}+92 300 2222222 joined using this "
+        "group's invite link",
+        "[13/03/2023, 14:02:11] ~ Nadia: hello",
+        f"[13/03/2023, 14:03:00] ~{NNBSP}Nadia: again",
+        "[13/03/2023, 14:03:30] Nadia: I am the saved contact",
+        f"[13/03/2023, 14:04:00] Walkers: {LRM}~{NNBSP}Nadia changed this group's icon",
+        f"[13/03/2023, 14:05:00] ~{NNBSP}Nadia: {LRM}~{NNBSP}Nadia left",
+        "[13/03/2023, 14:06:00] ~ Nadia: Ali left",
+    ]))  # fmt: skip
+    kinds = [r.kind for r in events(export.records)]
+    assert kinds == [EventKind.CREATED, EventKind.JOINED_BY_LINK, EventKind.JOINED_BY_LINK,
+                     EventKind.ICON_CHANGED, EventKind.LEFT]  # fmt: skip
+    hello, again, contact, typed = messages(export.records)
+    assert hello.sender is not None and hello.sender is again.sender
+    assert hello.sender.label == "Nadia" and hello.sender.key == "name:~Nadia"
+    assert typed.sender is hello.sender and typed.text == "Ali left"
+    assert contact.sender is not None and contact.sender.key == "name:Nadia"
+    icon, left = events(export.records)[3:]
+    assert icon.actor is hello.sender and left.actor is hello.sender
+    keys = sorted(m.ref.key for m in export.members)
+    assert keys == ["name:Ali", "name:Nadia", "name:~Nadia", "tel:+923001111111",
+                    "tel:+923002222222"]  # fmt: skip
+    push = next(m for m in export.members if m.ref.key == "name:~Nadia")
+    assert push.labels == ("Nadia",) and push.messages == 3 and push.events_as_actor == 2
+
+
+ANDROID_COLON_NAMES = [
+    "13/03/2023, 14:00 - Nadia: hi all",
+    "13/03/2023, 14:02 - Nadia: Work joined using this group's invite link",
+    "13/03/2023, 14:03 - Nadia: Work: hello from work",
+    "13/03/2023, 14:04 - Nadia: Bob left",
+    "13/03/2023, 14:05 - Nadia: Work left",
+    "13/03/2023, 14:06 - Nadia: I hear Bob joined using this group's invite link today",
+    "13/03/2023, 14:07 - Nadia: Sam joined using this group's invite link",
+    "is what the group showed",
+    "13/03/2023, 14:08 - Nadia: Work changed this group's icon",
+]
+
+
+@pytest.mark.parametrize("chunk", [0, 60])
+def test_android_wording_wins_over_a_known_sender(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A whole line after the time that is a system wording is the event, even when it reads as
+    `Nadia: text` for a known Nadia; a typed message keeps its sender when the wording is only a
+    part of it, spans lines, or is one a person types (`Bob left`) with no known actor."""
+    from nigehbaan.chats.whatsapp import chunks
+
+    if chunk:
+        monkeypatch.setattr(chunks, "CHUNK_CHARS", chunk)
+    lines = [f"13/03/2023, 13:{i:02d} - Nadia: filler {i}" for i in range(30)]
+    export = parse(write(tmp_path, "a.txt", lines + ANDROID_COLON_NAMES))
+    records = export.records[30:]
+    shape = [(type(r).__name__, r.kind if isinstance(r, SystemEvent)
+              else r.sender and r.sender.label) for r in records]  # fmt: skip
+    assert shape == [
+        ("Message", "Nadia"), ("SystemEvent", EventKind.JOINED_BY_LINK),
+        ("Message", "Nadia: Work"), ("Message", "Nadia"), ("SystemEvent", EventKind.LEFT),
+        ("Message", "Nadia"), ("Message", "Nadia"), ("SystemEvent", EventKind.ICON_CHANGED),
+    ]  # fmt: skip
+    joined, left, icon = events(records)
+    assert joined.actor is not None and joined.actor.label == "Nadia: Work"
+    assert left.actor is joined.actor and icon.actor is joined.actor
+    _, work, bob, _, sam = messages(records)
+    assert work.text == "hello from work" and bob.text == "Bob left"
+    assert sam.text.endswith("invite link\nis what the group showed")
+
+
+def test_date_order_settled_early_is_still_checked_to_the_last_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The survey stops voting once the first lines settle the order; a later header that
+    contradicts it raises the same clear error the whole-file vote gives."""
+    from nigehbaan.chats import source as source_module
+    from nigehbaan.chats.errors import ChatParseError
+
+    monkeypatch.setattr(source_module, "_CHUNK", 64)
+    lines = ["13/01/2024, 10:00 - Ali: hi"] + [f"14/01/2024, 10:{i:02d} - Bo: x" for i in range(9)]
+    good = parse(write(tmp_path, "good.txt", lines))
+    assert good.report.date_order == "dmy" and len(good.records) == 10
+    path = write(tmp_path, "bad.txt", [*lines, "01/13/2024, 11:00 - Bo: late"])
+    with pytest.raises(ChatParseError, match="above 12 in both day and month") as caught:
+        parse(path)
+    assert "line 11" in str(caught.value)
+    with pytest.raises(ChatParseError, match="do not fit date_order dmy"):
+        parse(path, date_order="dmy")
+
+
+@pytest.mark.parametrize(("text", "kind"), ENGLISH_EVENTS + SPANISH_EVENTS)
+def test_wordings_are_found_by_their_literals(text: str, kind: EventKind) -> None:
+    """Chunks are searched for literals instead of matching every line against every wording:
+    each wording led by its actor must hold its literal, so no event line can slip past."""
+    from nigehbaan.chats.whatsapp.keywords import ACTOR_FIRST
+    from nigehbaan.chats.whatsapp.locale import locales
+
+    line = f"Nadia: {text}"
+    for locale in locales():
+        for pattern in locale.events:
+            if not pattern.regex.pattern.startswith(ACTOR_FIRST):
+                assert not pattern.leads and pattern.keyword is None
+                continue
+            assert pattern.keyword and "" not in pattern.leads, pattern.regex.pattern
+            if pattern.regex.fullmatch(line):
+                assert pattern.kind is kind or pattern.kind is EventKind.OTHER
+                assert pattern.keyword in line and any(w in line for w in pattern.leads)

@@ -1,11 +1,13 @@
 """Reading an export a few megabytes at a time and building its records in bulk.
 
 Per-line and per-message Python was the whole cost of a parse (7 s for 200,000 messages, slower
-than whatstk). Here each chunk of decoded text is scanned with numpy (`scan`), block boundaries
-come from array offsets, and the ordinary message (a known sender, plain text) is built by
-`map` over slices without a Python-level step per message. Only what needs judgement goes
-through `_ChatReader.record`, one message at a time and in file order: system lines, new
-senders, names holding `: `, media, mentions, deletions, edits, left-to-right marks.
+than whatstk). Here each chunk of decoded text is scanned with numpy (`templates`, `scan`), as
+one byte per character when its header shapes allow (`codes.narrow`); block boundaries come
+from array offsets, and the ordinary message (a known sender, plain text) is built by `map` over
+slices without a Python-level step per message. Only what needs judgement goes through
+`_ChatReader.record`, one message at a time and in file order (`marks` finds it): system
+lines, new senders, names holding `: ` and the lines of their first part (`Nadia` of `Nadia:
+Work`), lines holding a system wording, media, mentions, deletions, edits, left-to-right marks.
 
 The cyclic garbage collector is paused while a chunk's records are built: they are acyclic
 tuples and strings, yet each 700 new tuples would start a collection that walks every record
@@ -18,7 +20,6 @@ message, and a chunk's records are handed over before the next is read.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import operator
 from collections import Counter
@@ -29,21 +30,28 @@ from typing import Protocol
 
 import numpy as np
 
+from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.model import MemberRef, Message, Record
 from nigehbaan.chats.source import Source
-from nigehbaan.chats.stream import ReportBuilder
+from nigehbaan.chats.stream import ReportBuilder, cycles_paused
 from nigehbaan.chats.whatsapp.blocks import block_starts
+from nigehbaan.chats.whatsapp.codes import narrow, units
 from nigehbaan.chats.whatsapp.headers import Layout
-from nigehbaan.chats.whatsapp.scan import Template, scan_fast, seconds, units
+from nigehbaan.chats.whatsapp.marks import literals, pair, specials, words_at
+from nigehbaan.chats.whatsapp.stamps import seconds
+from nigehbaan.chats.whatsapp.templates import Template, scan_fast
 
 CHUNK_CHARS = 1 << 22
 _NEW = tuple.__new__
-_SINGLE = ("@", "<", ">", "\u200e")  # mentions, media and edit markers, iOS marks
-_PAIRS = ((":", " "), (" ", "("))  # names holding ': ', locations; Android attached files
 
 
 class RecordMaker(Protocol):
     sender_refs: dict[str, MemberRef]
+
+    @property
+    def hints(self) -> tuple[str, ...]: ...
+
+    def colon_prefixes(self) -> frozenset[str]: ...
 
     def record(
         self, position: int, raw: str, stamp: datetime, rest: str, extra: str
@@ -63,6 +71,8 @@ class ChunkReader:
         self.started = False
         self.orphans = 0
         self.blocks = 0
+        self.order_conflict: str | None = None
+        """The error to raise if a header contradicts the date order (`Survey.settled_early`)."""
 
     def batches(self, source: Source) -> Iterator[list[Record]]:
         carry, line0 = "", 1
@@ -92,14 +102,20 @@ class ChunkReader:
 
     def _chunk(self, text: str, line0: int, cut: int, final: bool) -> tuple[list[Record], int]:
         """Records of the messages closed in `text[:cut]`; the line index the open one starts."""
-        u = units(text[:cut])
+        narrowed = all(t.latin1 for t in self.templates)
+        u = narrow(text[:cut]) if narrowed else units(text[:cut])
         size = cut
         breaks = np.flatnonzero(u[:size] == 10)
         starts = np.concatenate(([0], breaks + 1)).astype(np.int64)
         if starts[-1] == size:
             starts = starts[:-1]
         ends = np.concatenate((breaks, [size]))[: len(starts)].astype(np.int64)
-        heads = scan_fast(u, starts, self.layout, self.templates)
+        heads = scan_fast(u, starts, self.layout, self.templates, text if narrowed else None)
+        if self.order_conflict is not None and self.order != "ymd":
+            month = heads.b if self.order == "dmy" else heads.a
+            wrong = np.flatnonzero(heads.ok & (heads.a_digits < 4) & (month > 12))
+            if len(wrong):
+                raise ChatParseError(f"{self.order_conflict} (line {line0 + int(wrong[0])})")
         valid, secs = seconds(heads, self.order)
         cand = np.flatnonzero(valid)
         if not self.started:
@@ -123,14 +139,9 @@ class ChunkReader:
         b_end[:-1] = b_start[1:] - 1
         b_end[-1] = (size - 1 if text.endswith("\n") else size) if final else self._keep_offset - 1
         self.blocks += len(blocks)
-        collecting = gc.isenabled()
-        gc.disable()  # see the module docstring
-        try:
+        with cycles_paused():  # see the module docstring
             records = self._build(text, u, blocks, b_start, b_end, heads.end[blocks],
                                   ends[blocks], stamp_secs, line0)  # fmt: skip
-        finally:
-            if collecting:
-                gc.enable()
         return records, keep_line
 
     def _build(
@@ -139,15 +150,22 @@ class ChunkReader:
         stamp_secs: np.ndarray, line0: int,
     ) -> list[Record]:  # fmt: skip
         size = int(b_end[-1]) + 1
-        colons = _pair(u, size, ":", " ")
+        colons = pair(u, size, ":", " ")
         cut = np.full(len(blocks), -1, dtype=np.int64)
         if len(colons):
             at = np.searchsorted(colons, h_end)
             first = colons[np.minimum(at, len(colons) - 1)]
             cut = np.where((at < len(colons)) & (first < l_end), first, -1)
         body = np.where(cut >= 0, cut + 2, h_end)
-        marks = _specials(u, size)
+        marks = specials(u, size, text)
         slow = (cut < 0) | (np.searchsorted(marks, b_end) > np.searchsorted(marks, body))
+        if self.layout == "android":  # a wording may win over the sender: see `marks`
+            hints = self.maker.hints
+            words = words_at(u, size, hints) if u.dtype == np.uint8 else literals(text, size, hints)
+            at = np.searchsorted(h_end, words, side="right") - 1
+            inside = at >= 0
+            inside[inside] &= words[inside] < l_end[at[inside]]
+            slow[at[inside]] = True
         positions = (blocks + line0).tolist()
         stamps = stamp_secs.astype("datetime64[s]").tolist()
         raws = list(map(text.__getitem__, map(slice, b_start.tolist(), b_end.tolist())))
@@ -157,9 +175,8 @@ class ChunkReader:
         known = self.maker.sender_refs
         refs = list(map(known.get, labels))
         slow_at = set(np.flatnonzero(slow).tolist())
-        hits = self.deleted.intersection(bodies)
-        if hits:
-            slow_at.update(i for i, t in enumerate(bodies) if t in hits)
+        marked = np.fromiter(map(self.deleted.__contains__, bodies), np.bool_, len(bodies))
+        slow_at.update(np.flatnonzero(marked).tolist())
         if self.layout == "ios":
             plain = self.maker.plain(labels, bodies)
             slow_at.update(i for i, ok in enumerate(plain) if not ok)
@@ -167,24 +184,26 @@ class ChunkReader:
         for i in _indices(refs):
             if i not in slow_at:
                 unknown.setdefault(labels[i], []).append(i)
-        queue = sorted(slow_at.union(at[0] for at in unknown.values()))
-        heapq.heapify(queue)
+        queued = slow_at.union(at[0] for at in unknown.values())
+        colon = self._colon_prefixes(frozenset(), labels, 0, queued)
+        queue = sorted(queued)
         done: dict[int, Record] = {}
         counts = Counter(labels)
-        events = 0
         while queue:
             i = heapq.heappop(queue)
             label = labels[i]
             counts[label] -= 1
             rest = text[int(h_end[i]) : int(l_end[i])]
             extra = text[int(l_end[i]) : int(b_end[i])]
-            record = done[i] = self.maker.record(positions[i], raws[i], stamps[i], rest, extra)
-            events += not isinstance(record, Message)
+            done[i] = self.maker.record(positions[i], raws[i], stamps[i], rest, extra)
             waiting = unknown.get(label)
             if waiting and waiting[0] == i:
                 waiting.pop(0)
-                if label not in known and waiting:
+                if label not in known and waiting and waiting[0] not in queued:
                     heapq.heappush(queue, waiting[0])
+                    queued.add(waiting[0])
+            colon = self._colon_prefixes(colon, labels, i + 1, queued, queue)
+        events = sum(not isinstance(r, Message) for r in done.values())
         for label, waiting in unknown.items():
             ref = known.get(label)
             for i in waiting:
@@ -201,40 +220,36 @@ class ChunkReader:
         report = self.report
         report.messages += len(records) - events
         report.events += events
-        low, high = min(stamps), max(stamps)
+        low, high = stamp_secs[[stamp_secs.argmin(), stamp_secs.argmax()]].astype("datetime64[s]")
+        low, high = low.item(), high.item()
         if report.first is None or low < report.first:
             report.first = low
         if report.last is None or high > report.last:
             report.last = high
         return records
 
+    def _colon_prefixes(
+        self, before: frozenset[str], labels: list[str], start: int, queued: set[int],
+        queue: list[int] | None = None,
+    ) -> frozenset[str]:  # fmt: skip
+        """Sends the lines from `start` whose sender could begin a newly known name holding
+        `: ` (`Nadia` of `Nadia: Work`) to the careful path; returns the prefixes now known."""
+        if self.layout != "android":
+            return before
+        now = self.maker.colon_prefixes()
+        if now is before:
+            return now
+        new = now - before
+        if new:
+            for i in range(start, len(labels)):
+                if labels[i] in new and i not in queued:
+                    queued.add(i)
+                    if queue is not None:
+                        heapq.heappush(queue, i)
+        return now
+
 
 def _indices(items: list[MemberRef | None]) -> list[int]:
     """Where `items` holds None; `is`-tests in C, since `list.index` would call `__eq__`."""
     missing = np.fromiter(map(operator.is_, items, repeat(None)), dtype=np.bool_, count=len(items))
     return np.flatnonzero(missing).tolist()
-
-
-def _code(u: np.ndarray, ch: str) -> int | None:
-    code = ord(ch)
-    return code if code <= np.iinfo(u.dtype).max else None
-
-
-def _pair(u: np.ndarray, size: int, first: str, second: str) -> np.ndarray:
-    return np.flatnonzero((u[:size] == ord(first)) & (u[1 : size + 1] == ord(second)))
-
-
-def _specials(u: np.ndarray, size: int) -> np.ndarray:
-    """Offsets of everything that sends a message body to the careful path, sorted."""
-    head = u[:size]
-    hit = np.zeros(size, dtype=np.bool_)
-    for ch in _SINGLE:
-        code = _code(u, ch)
-        if code is not None:
-            hit |= head == code
-    for first, second in _PAIRS:
-        hit[:size] |= (head == ord(first)) & (u[1 : size + 1] == ord(second))
-    omit = (head == ord("o")) & (u[1 : size + 1] == ord("m"))
-    omit &= (u[2 : size + 2] == ord("i")) & (u[3 : size + 3] == ord("t"))
-    hit |= omit
-    return np.flatnonzero(hit)

@@ -13,15 +13,11 @@ from datetime import datetime
 
 from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import MemberRef, SystemEvent
+from nigehbaan.chats.whatsapp.keywords import ACTOR_FIRST, fewest
 from nigehbaan.chats.whatsapp.locale import EventPattern, Locale, locales
+from nigehbaan.chats.whatsapp.names import clean_label
 
 _UNNAMED = re.compile(r"\(\?P<\w+>")
-_LABEL_MARKS = " \u200e\u200f\u202a\u202b\u202c\u2068\u2069"
-
-
-def clean_label(label: str) -> str:
-    """Android wraps numbers in bidi marks and iOS adds left-to-right marks; names are kept."""
-    return label.strip(_LABEL_MARKS)
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,24 @@ class EventReader:
         self.active: Locale | None = None
         every = (p.regex.pattern for loc in self._order for p in loc.events)
         self.union = re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', p)})" for p in every))
+        led = [(loc.code, p) for loc in self._order for p in loc.events
+               if p.regex.pattern.startswith(ACTOR_FIRST)]
+        every_hint = fewest(p.keyword for _, p in led)
+        self._any_hint = re.compile("|".join(re.escape(k) for k in every_hint))
+        self._hints = {loc.code: fewest(w for code, p in led if code == loc.code
+                                        and not p.typable for w in p.leads)
+                       for loc in self._order}  # fmt: skip
+        self._all_hints = fewest(w for _, p in led if not p.typable for w in p.leads)
+
+    def may_match(self, line: str) -> bool:
+        """Whether a `Name: text` line holds the literal of a wording that could match it."""
+        return self._any_hint.search(line) is not None
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """What to search chunks for: literals of the wordings that win over a known sender
+        (not `typable` ones), in the export's language once a system line has shown it."""
+        return self._all_hints if self.active is None else self._hints[self.active.code]
 
     def match(self, text: str) -> Wording | None:
         text = text.lstrip("\u200e")

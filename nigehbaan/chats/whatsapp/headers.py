@@ -64,6 +64,19 @@ class DateOrderVote:
             self.max_a = max(self.max_a, int(a_text))
             self.max_b = max(self.max_b, int(b_text))
 
+    def proven(self, given: str | None, source: str) -> str | None:
+        """The order the lines so far already settle, or None while both still fit.
+
+        Lines still to come can only contradict it, which `ChunkReader` checks as it reads them;
+        a given order that the lines so far contradict raises at once.
+        """
+        if self.year_first:
+            return "ymd"
+        fits = {"dmy": self.max_b <= 12, "mdy": self.max_a <= 12}
+        if given is not None or not fits["dmy"] or not fits["mdy"]:
+            return self.decide(given, source)
+        return None
+
     def decide(self, given: str | None, source: str) -> str:
         """The order the file proves, checked against `given`; ambiguity raises."""
         if self.year_first:

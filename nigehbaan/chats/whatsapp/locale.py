@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TypedDict
 
 from nigehbaan.chats.model import EventKind, MediaKind
+from nigehbaan.chats.whatsapp.keywords import ACTOR_FIRST, actor_keyword, lead_words
 
 
 class _EventSpec(TypedDict, total=False):
@@ -22,6 +23,7 @@ class _EventSpec(TypedDict, total=False):
     pattern: str
     actor: str
     target: str
+    typable: bool
 
 
 class _LocaleFile(TypedDict):
@@ -40,12 +42,22 @@ class _LocaleFile(TypedDict):
 
 @dataclass(frozen=True)
 class EventPattern:
-    """One wording; `actor_owner` / `target_owner` mark wordings where "you" is implied."""
+    """One wording; `actor_owner` / `target_owner` mark wordings where "you" is implied.
+
+    `typable` marks wordings a person could well type as a message ("Bob left", "I added
+    sugar"): on Android, `Ali: Bob left` under a known sender Ali stays Ali's message unless
+    `Ali: Bob` is itself a known name. `keyword` is a literal every match of a wording that starts
+    with its actor holds, so a line is tested with a substring search before any regex; `leads`
+    are the shorter words right after the actor, searched for in whole chunks.
+    """
 
     kind: EventKind
     regex: re.Pattern[str]
     actor_owner: bool
     target_owner: bool
+    typable: bool = False
+    keyword: str | None = None
+    leads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,9 @@ def _build(data: _LocaleFile) -> Locale:
                 re.compile(e["pattern"]),
                 e.get("actor") == "owner",
                 e.get("target") == "owner",
+                e.get("typable", False),
+                actor_keyword(e["pattern"]),
+                lead_words(e["pattern"]) if e["pattern"].startswith(ACTOR_FIRST) else (),
             )
             for e in data["events"]
         ),

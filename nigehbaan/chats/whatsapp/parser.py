@@ -1,81 +1,33 @@
-"""The WhatsApp export parser: a light survey of the whole file, then one streaming pass.
+"""The WhatsApp export parser: a light survey (`survey`), then one streaming pass.
 
-The survey exists because the date order is only decidable from the whole file (a day above 12
-may sit on the last line) and because "You deleted this message" under a name reveals which
-label is the phone's owner. It reads only the date fields, so it costs a fraction of the parse.
+The pass builds ordinary messages in bulk (`chunks`); `_ChatReader.record` reads everything
+that needs judgement one record at a time, in file order, holding the names met so far.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 
-from nigehbaan.chats.errors import ChatParseError
-from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import ChatFormat, EventKind, MemberRef, Record, SystemEvent
 from nigehbaan.chats.registry import ChatParser, ParseOptions
 from nigehbaan.chats.source import Source
 from nigehbaan.chats.stream import ChatHeader, ChatStream, ReportBuilder
 from nigehbaan.chats.whatsapp.body import BodyReader
 from nigehbaan.chats.whatsapp.chunks import ChunkReader
-from nigehbaan.chats.whatsapp.events import EventReader, Wording, clean_label
-from nigehbaan.chats.whatsapp.headers import DateOrderVote, Layout, guess_layout, match_header
+from nigehbaan.chats.whatsapp.events import EventReader, Wording
+from nigehbaan.chats.whatsapp.headers import match_header
 from nigehbaan.chats.whatsapp.locale import locales
-from nigehbaan.chats.whatsapp.scan import templates_from
+from nigehbaan.chats.whatsapp.names import WhatsAppBook, clean_label, same_label
+from nigehbaan.chats.whatsapp.survey import Survey, survey
+from nigehbaan.chats.whatsapp.templates import templates_from
 
-_DATE_ONLY = re.compile(r"\n\u200e?\[?(\d{1,4})[./-](\d{1,2})[./-]\d{1,4},?\s(?:klo\s)?\d")
 _CAP_WITHOUT_MEDIA = 40_000
 _CAP_WITH_MEDIA = 10_000
 _GROUP_KINDS = frozenset(
     {EventKind.CREATED, EventKind.ADDED, EventKind.REMOVED, EventKind.LEFT,
      EventKind.JOINED_BY_LINK, EventKind.SUBJECT_CHANGED, EventKind.ICON_CHANGED}
 )  # fmt: skip
-
-
-@dataclass
-class Survey:
-    layout: Layout
-    order: str
-    owner_label: str | None
-
-
-def survey(source: Source, options: ParseOptions) -> Survey:
-    layout = guess_layout(source.head.splitlines()[:200])
-    if layout is None:
-        raise ChatParseError(f"{source.name}: no WhatsApp message header found")
-    vote = DateOrderVote()
-    owner_marks = tuple(": " + m for loc in locales() for m in loc.deleted_by_owner)
-    owner_label = options.owner_name
-    tail = "\n"
-    for chunk in source.chunks():
-        text = tail + chunk
-        cut = text.rfind("\n")
-        text, tail = text[:cut], text[cut:]
-        vote.add_all(_DATE_ONLY.findall(text))
-        if owner_label is None:
-            owner_label = _owner_clue(layout, text, owner_marks)
-    vote.add_all(_DATE_ONLY.findall(tail))
-    if owner_label is None:
-        owner_label = _owner_clue(layout, tail, owner_marks)
-    if vote.headers == 0:
-        raise ChatParseError(f"{source.name}: no WhatsApp message header found")
-    return Survey(layout, vote.decide(options.date_order, source.name), owner_label)
-
-
-def _owner_clue(layout: Layout, text: str, marks: tuple[str, ...]) -> str | None:
-    """The label above "You deleted this message": only the owner's own lines say that."""
-    for mark in marks:
-        at = text.find(mark + "\n")
-        if at < 0 and text.endswith(mark):
-            at = len(text) - len(mark)
-        if at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            header = match_header(layout, text[start : at + len(mark)])
-            if header is not None:
-                return clean_label(header["rest"].rsplit(": ", 1)[0])
-    return None
 
 
 def title_from_name(file_name: str) -> str | None:
@@ -92,10 +44,12 @@ class _ChatReader:
 
     def __init__(self, source: Source, options: ParseOptions, plan: Survey) -> None:
         you = frozenset().union(*(loc.you for loc in locales()))
-        self.book = MemberBook(options.default_region, you, plan.owner_label)
+        self.book = WhatsAppBook(options.default_region, you, plan.owner_label)
         self.layout = plan.layout
         self.report = ReportBuilder(date_order=plan.order)
         self.order = plan.order
+        self.plan = plan
+        self.given_order = options.date_order is not None
         files = {a.name: a.path for a in source.attachments()}
         self.bodies = BodyReader(self.book, lambda name: self._locate(source, files, name))
         self.events = EventReader(self.book)
@@ -104,11 +58,14 @@ class _ChatReader:
             ChatFormat.WHATSAPP, source.name, title, "individual",
             attachments=source.attachments(),
         )  # fmt: skip
-        self.known: set[str] = set() if plan.owner_label is None else {plan.owner_label}
+        self.known: set[str] = set()
         self.senders: set[str] = set()
         self.sender_refs: dict[str, MemberRef] = {}
         self.group_evidence = False
         self.unrecognised = 0
+        self._colon: frozenset[str] = frozenset()
+        if plan.owner_label is not None:
+            self._know(plan.owner_label)
 
     @staticmethod
     def _locate(source: Source, files: dict[str, str], name: str) -> str | None:
@@ -123,7 +80,16 @@ class _ChatReader:
             self, self.layout, self.order, templates_from(source.head, self.layout),
             self.report, self.book.count_messages, deleted | self.bodies.omitted,
         )  # fmt: skip
+        if self.plan.settled_early:  # the same errors the whole-file vote would raise
+            chunks.order_conflict = f"{source.name}: " + (
+                f"dates in this file do not fit date_order {self.order}" if self.given_order
+                else "dates put values above 12 in both day and month"
+            )  # fmt: skip
         return chunks.batches(source)
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        return self.events.hints
 
     def plain(self, labels: list[str], bodies: list[str]) -> list[bool]:
         """iOS: bodies whose first line no event wording matches, so they are messages."""
@@ -135,15 +101,15 @@ class _ChatReader:
         the message's further lines (each with its leading line break)."""
         cut = self._known_cut(rest)
         if self.layout == "android":
+            wording = self._android_event(rest, cut, extra)
+            if wording is not None:
+                return self._event(position, raw, stamp, rest + extra, wording)
             if cut < 0:
-                wording = self.events.match(rest)
-                if wording is not None:
-                    return self._event(position, raw, stamp, rest + extra, wording)
                 cut = rest.find(": ")
         else:
             cut = cut if cut >= 0 else rest.find(": ")
             body = rest[cut + 2 :] if cut >= 0 else rest
-            prefix = clean_label(rest[:cut]) if cut >= 0 else ""
+            prefix = same_label(rest[:cut]) if cut >= 0 else ""
             wording = self._ios_event(prefix, body)
             if wording is not None:
                 return self._event(position, raw, stamp, body + extra, wording)
@@ -153,8 +119,8 @@ class _ChatReader:
         label = rest[:cut]
         sender = self.sender_refs.get(label)
         if sender is None:
-            self.known.add(label)
-            self.senders.add(clean_label(label))
+            self._know(label)
+            self.senders.add(same_label(label))
             sender = self.sender_refs[label] = self.book.label(clean_label(label))
         self.book.count_message(sender)
         text = rest[cut + 2 :] + extra
@@ -173,6 +139,30 @@ class _ChatReader:
             later = rest.find(": ", later + 2)
         return best
 
+    def _android_event(self, rest: str, cut: int, extra: str) -> Wording | None:
+        """Android writes no sender before a system line, so a line whose whole text after the
+        time is a wording is that event, even when it also reads as `Name: text` for a known
+        Name (`Nadia: Work joined using this group's invite link` is the contact `Nadia: Work`
+        joining). Two exceptions keep typed messages: a message of several lines, and a wording
+        a person could type (`Ali: Bob left`) unless its actor (`Ali: Bob`) is a known name."""
+        if cut >= 0 and (extra or not self.events.may_match(rest)):
+            return None
+        wording = self.events.match(rest)
+        if wording is None or cut < 0 or not wording.pattern.typable:
+            return wording
+        actor = wording.group("actor")
+        return wording if actor is not None and clean_label(actor) in self.known else None
+
+    def _know(self, label: str) -> None:
+        self.known.add(label)
+        if ": " in label:
+            self._colon = self._colon | {label.split(": ", 1)[0]}
+
+    def colon_prefixes(self) -> frozenset[str]:
+        """`Nadia` for each known name like `Nadia: Work`: the line `Nadia: Work left` must take
+        the careful path (`_android_event`), though its body holds no `: `."""
+        return self._colon
+
     def _ios_event(self, prefix: str, body: str) -> Wording | None:
         """iOS writes a sender before system lines too, so only the wording tells them apart;
         a user typing such wording is told apart by the missing left-to-right mark."""
@@ -182,7 +172,7 @@ class _ChatReader:
         actor = wording.group("actor")
         if body.startswith("\u200e") or prefix in ("", self.header.title):
             return wording
-        if actor is not None and clean_label(actor) == prefix:
+        if actor is not None and same_label(actor) == prefix:
             return wording
         return wording if prefix not in self.known and prefix not in self.senders else None
 
@@ -192,12 +182,12 @@ class _ChatReader:
         event = self.events.event(position, raw, stamp, text, wording)
         for ref in (event.actor, *event.targets):
             if ref is not None:
-                self.known.add(ref.label)
+                self._know(ref.label)
         if event.kind in _GROUP_KINDS:
             self.group_evidence = True
         if event.kind in (EventKind.CREATED, EventKind.SUBJECT_CHANGED) and event.new_value:
             self.header.title = event.new_value
-            self.known.add(event.new_value)
+            self._know(event.new_value)
         return event
 
     def finish(self) -> None:
