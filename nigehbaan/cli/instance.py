@@ -19,6 +19,7 @@ from nigehbaan.core.credentials import totp_uri
 from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.schema import migrate
 from nigehbaan.core.settings import Settings
+from nigehbaan.intake.receipts import grouped
 from nigehbaan.synth import load, scenario
 from nigehbaan.synth.showcase import Showcase, build_showcase
 from nigehbaan.web.app import create_app
@@ -112,7 +113,7 @@ def build_demo(base: Settings, seed: int) -> Demo:
     try:
         example = build_showcase(make_session_factory(engine), config, config.home / "showcase",
                                  seed, investigator=actors["investigator"],
-                                 admin=actors["admin"])
+                                 admin=actors["admin"], unit=DEMO_UNIT)
     finally:
         engine.dispose()
     return Demo(config, logins, example)
@@ -133,9 +134,14 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
         if secret:
             line += f"   one-time-code secret {secret} ({totp_uri(secret, username, 'Nigehbaan')})"
         typer.echo(line)
-    typer.echo(f"worked example: {example.reference} (a seized phone: {example.files} files in "
-               f"the vault, matched against a {example.listed}-entry hotline list), sharing "
-               f"pictures with {example.linked} (a referral from Spain)")
+    typer.echo(
+        f"worked example: {example.reference}, a seized phone: {example.files} files in the "
+        f"vault, matched against a {example.listed}-entry hotline list; its WhatsApp group of "
+        f"{example.members} members triaged; pictures shared with {example.linked} (a referral "
+        f"from Spain); a child's own picture, reported by its fingerprints in "
+        f"{example.reported}, found on it.\n"
+        f"  the child's receipt code: {grouped(example.receipt)} (status page: run "
+        f"'NIGEHBAAN_HOME={config.home} nigehbaan portal', open http://127.0.0.1:8080/)")
     typer.echo("start with demo.investigator (no one-time code needed).")
     if not no_serve:
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")

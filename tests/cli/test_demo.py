@@ -10,7 +10,10 @@ from fastapi.testclient import TestClient
 
 from nigehbaan.cli.instance import build_demo
 from nigehbaan.core.settings import Settings
+from nigehbaan.intake.config import PortalConfig
+from nigehbaan.intake.portal import create_portal_app
 from nigehbaan.web.app import create_app
+from tests.intake.portal_support import come_back
 
 
 def test_demo_instance_is_fresh_and_usable(tmp_path: Path) -> None:
@@ -34,13 +37,27 @@ def test_demo_instance_is_fresh_and_usable(tmp_path: Path) -> None:
         queue = client.get(f"/api/v1/cases/{example.reference}/review-queue", headers=auth).json()
         shared = client.get(f"/api/v1/cases/{example.reference}/shared-material",
                             headers=auth).json()
+        groups = client.get(f"/api/v1/cases/{example.reference}/chats", headers=auth).json()
+        notices = client.get("/api/v1/matching/notifications", headers=auth).json()
     # the worked example: the phone in the vault, most of it categorised by the hotline list
     # (exact copies and re-shared variants), the rest queued for review, and the referral
     # from Spain linked through the pictures both hold
-    assert len(items) == example.files == 43
+    media = [item for item in items if item["kind"] in ("image", "video")]
+    assert len(media) == example.files == 43
+    assert len(items) == 45  # and the chat export: the zip as seized, and its text
     assert {m["method"] for m in matches} >= {"exact-md5", "pdq"}
-    assert queue and len({m["sha256"] for m in matches}) + len(queue) <= len(items)
-    assert [case["reference"] for case in shared] == [example.linked]
+    queued = {entry["sha256"] for entry in queue}
+    assert queued and len({m["sha256"] for m in matches}) + len(queued) <= len(media)
+    assert sorted(case["reference"] for case in shared) == sorted(
+        [example.linked, example.reported])
+    # the phone's chat group, its media the phone's pictures, every member triaged
+    assert [g["title"] for g in groups] == ["Cricket Club Lahore 2023"]
+    assert example.members >= 60
+    # the child's picture, reported by fingerprints only, was found and her officers told
+    assert notices and {n["case"] for n in notices} == {example.reported}
+    with TestClient(create_portal_app(config, PortalConfig()),
+                    base_url="https://portal.test") as portal:
+        assert "found" in come_back(portal, example.receipt).page.text.lower()
     assert len(cases) >= 50
     assert cases[0]["overdue"]
     assert {case["channel"] for case in cases} >= {"walk_in", "international_referral"}
