@@ -59,7 +59,7 @@ def ours(path: Path) -> Run:
 
 
 def theirs(path: Path) -> Run:
-    from whatstk import WhatsAppChat  # type: ignore[import-untyped]
+    from whatstk import WhatsAppChat
 
     started, cpu = time.perf_counter(), time.process_time()
     chat = WhatsAppChat.from_source(str(path), auto_header=False, hformat=_HFORMAT)

@@ -233,6 +233,14 @@ def refresh(session: Session, actor: Actor, reference: str, group_id: int) -> in
     return changed
 
 
+def refresh_case(session: Session, actor: Actor, reference: str) -> None:
+    """Every group of the case, after its matches or their confirmed categories changed."""
+    case = load_case(session, actor, reference)
+    for group_id in session.execute(select(ChatGroup.id).where(
+            ChatGroup.case_id == case.id).order_by(ChatGroup.id)).scalars():
+        refresh(session, actor, reference, group_id)
+
+
 def summary(session: Session, case_id: int, group_id: int) -> MediaSummary:
     """The group's shared media: counts, known-list matches by category, who posted first."""
     media, attached, distinct, linked = session.execute(

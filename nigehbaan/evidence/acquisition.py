@@ -7,7 +7,6 @@ what was recorded and finishes the rest.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 import time
 from collections import deque
@@ -26,6 +25,7 @@ from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import transaction
 from nigehbaan.core.errors import Invalid
+from nigehbaan.core.hooks import Hooks
 from nigehbaan.core.roles import Permission
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import records
@@ -40,26 +40,10 @@ TASK_BYTES = 64 << 20
 Progress = Callable[[int], None]
 """Told the size of each file as it is recorded."""
 
-AFTER_INGEST: list[Callable[[sessionmaker[Session], Actor, IngestSummary], None]] = []
-"""Hooks told of each finished ingest, after its records are committed, in their own units of
-work (`register_after_ingest`). Built-in ones are named in `BUILTIN_AFTER_INGEST` and loaded
-when first needed, so the vault never imports the capabilities that come after it."""
-BUILTIN_AFTER_INGEST = ("nigehbaan.matching.hooks:match_after_ingest",)
-
-
-def register_after_ingest(
-        hook: Callable[[sessionmaker[Session], Actor, IngestSummary], None]) -> None:
-    if hook not in AFTER_INGEST:
-        AFTER_INGEST.append(hook)
-
-
-def _run_after_ingest(factory: sessionmaker[Session], actor: Actor,
-                      summary: IngestSummary) -> None:
-    for name in BUILTIN_AFTER_INGEST:
-        module, _, attribute = name.partition(":")
-        register_after_ingest(getattr(importlib.import_module(module), attribute))
-    for hook in list(AFTER_INGEST):
-        hook(factory, actor, summary)
+AFTER_INGEST: Hooks[[sessionmaker[Session], Actor, IngestSummary]] = Hooks(
+    "nigehbaan.matching.hooks:match_after_ingest")
+"""Told of each finished ingest, after its records are committed, in their own units of work:
+matching is the built-in one, loaded when first needed so the vault never imports it."""
 
 
 @dataclass
@@ -211,5 +195,5 @@ def ingest(factory: sessionmaker[Session], actor: Actor, reference: str, path: P
             "source": run.summary.source, "files": run.summary.files,
             "new_content": run.summary.new_content, "refused": len(run.summary.refused),
             "already_recorded": run.summary.already_recorded})
-    _run_after_ingest(factory, actor, run.summary)
+    AFTER_INGEST(factory, actor, run.summary)
     return run.summary

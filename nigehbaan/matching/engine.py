@@ -23,6 +23,7 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
+from nigehbaan.core.hooks import Hooks
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence.models import EvidenceFrame, EvidenceItem
 from nigehbaan.evidence.queries import held_by
@@ -50,6 +51,11 @@ class RunReport:
     victims_synced: int = 0
     index: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+MATCHES_CHANGED: Hooks[[Session, Actor, str]] = Hooks("nigehbaan.chats.known:refresh_case")
+"""Told, inside the unit of work, that a case's matches or their confirmed categories changed:
+chats rebuild the known-material indicators they derive from them."""
 
 
 def case_queries(session: Session, case_id: int) -> list[Query]:
@@ -165,6 +171,8 @@ def match_case(session: Session, actor: Actor, reference: str, options: Options 
     report.unmatched = sum(1 for q in queries if q.item_id not in matched
                            and q.item_id not in weak)
     report.notifications = victims.notify(session, actor, case, match_ids)
+    if fresh:
+        MATCHES_CHANGED(session, actor, case.reference)
     report.seconds = round(time.perf_counter() - started, 3)
     audit.record(session, actor, "matching.run", "case", case.reference, detail={
         "items": report.items, "matched_items": report.matched_items,

@@ -17,7 +17,7 @@ from nigehbaan.chats import importer
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.web.app import create_app
-from tests.browser.test_console_browser import log_in
+from tests.browser.helpers import log_in
 from tests.chats.groups import export_path, write_groups
 from tests.chats.media_export import hash_list, write_export
 from tests.support import Account, serving
