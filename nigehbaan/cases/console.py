@@ -16,6 +16,7 @@ from nigehbaan.cases.schemas import ApprovalIn, CaseIn, MoveIn, PersonIn
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, session_ref
 from nigehbaan.core.users import WebSession
+from nigehbaan.matching.summary import case_summary
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import parse, redirect, render
 
@@ -60,9 +61,10 @@ async def new_case(request: Request, web: ConsoleSession, db: Db,
 
 @router.get("/cases/{reference}", response_class=HTMLResponse)
 def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
-    detail = queries.case_detail(db, _actor(web), reference)
+    actor = _actor(web)
+    detail = queries.case_detail(db, actor, reference)
     return render(request, "case.html", web, case=detail, roles=list(PersonRole),
-                  kinds=list(IdentifierKind))
+                  kinds=list(IdentifierKind), known=case_summary(db, actor, reference))
 
 
 @router.post("/cases/{reference}/move")

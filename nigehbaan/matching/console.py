@@ -22,6 +22,7 @@ from nigehbaan.core.users import WebSession
 from nigehbaan.matching import catalogue, engine, links, lists, notices, review
 from nigehbaan.matching.api import run_options
 from nigehbaan.matching.formats import available_formats
+from nigehbaan.matching.grouped import matched_items
 from nigehbaan.matching.lists import ListOptions
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import redirect, render
@@ -69,7 +70,7 @@ def import_page(request: Request, web: ConsoleSession, settings: AppSettings, cs
 def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
     actor = _actor(web)
     return render(request, "matching/case.html", web, reference=reference.upper(),
-                  matches=review.case_matches(db, actor, reference),
+                  items=matched_items(db, actor, reference),
                   queue=review.review_queue(db, actor, reference),
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
@@ -87,13 +88,25 @@ def run_page(reference: str, web: ConsoleSession, db: Db, settings: AppSettings,
 @router.post("/cases/{reference}/matches/{match_id}/confirm")
 def confirm_page(reference: str, match_id: int, web: ConsoleSession, db: Db, csrf: Field,
                  category: Optional = "", back: Optional = "") -> Response:
-    """From the case's matching page, or from an item's page (`back`, that page's path:
-    only an item page is accepted, so the form cannot send anyone elsewhere)."""
+    """From an item's page (`back`, that page's path: only an item page is accepted, so the
+    form cannot send anyone elsewhere). The item is confirmed whole, as on the matching page:
+    one decision per picture, not one per list or method that matched it."""
     check_csrf(web, csrf)
-    review.confirm(db, _actor(web), reference, match_id, category or None)
+    review.confirm(db, _actor(web), reference, match_id, category.strip() or None,
+                   whole_item=True)
     if ITEM_PAGE.fullmatch(back):
         return redirect(f"{back}#known-material")
     return redirect(f"/cases/{reference.upper()}/matching")
+
+
+@router.post("/cases/{reference}/items/{sha256}/confirm")
+def confirm_item_page(reference: str, sha256: str, web: ConsoleSession, db: Db, csrf: Field,
+                      category: Optional = "") -> Response:
+    """One decision per matched item, from the case's matching page: every match of the item
+    is confirmed with it (an empty category takes the lists' one suggestion, if they agree)."""
+    check_csrf(web, csrf)
+    review.confirm_item(db, _actor(web), reference, sha256, category.strip() or None)
+    return redirect(f"/cases/{reference.upper()}/matching#matches")
 
 
 @router.post("/matching/notifications/{notification_id}/read")

@@ -55,6 +55,24 @@ class MatchView(BaseModel):
     confirmed_at: datetime | None
 
 
+class ItemMatches(BaseModel):
+    """One matched item of a case with all its matches: what the analyst confirms once."""
+
+    sha256: str
+    kind: str
+    found: list[str]
+    """Where the case holds it: "source: path", one per place."""
+    matches: list[MatchView]
+    suggestions: list[str]
+    """The distinct categories the lists suggest: more than one means they disagree."""
+    suggested: str
+    """The one agreed suggestion, to prefill; empty when the lists disagree or give none."""
+    severity: int | None
+    """The gravest suggested category's severity in its scheme (1 gravest), if it has one."""
+    confirmed: str | None
+    confirmed_by: str
+
+
 class ItemBadge(BaseModel):
     """What a case's item list says of an item's known-material status, in a few words."""
 

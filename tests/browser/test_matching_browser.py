@@ -54,14 +54,24 @@ def test_matches_are_confirmed_from_the_suggestion(
         page: Page, held: dict[str, str], accounts: dict[str, Account]) -> None:
     log_in(page, held["base"], accounts["analyst"])
     page.goto(f"{held['base']}/cases/{held['case']}")
+    expect(page.locator('#known-figures [data-figure="matched"]')).to_have_text(
+        "1 (0 confirmed, 1 unconfirmed)")
+    expect(page.locator('#known-figures [data-figure="queue"]')).to_have_text("1")
     page.get_by_role("link", name="Matches against hash lists").click()
-    rows = page.locator("#matches tbody tr[data-match]")
+    rows = page.locator("#matches tbody tr[data-item]")
     expect(rows).to_have_count(1)
+    expect(rows.first.locator("li[data-match]")).to_have_count(1)
     expect(rows.first).to_contain_text("exact-md5")
-    expect(page.locator("#matches img")).to_have_count(0)
+    expect(rows.first.locator("img.preview")).to_have_attribute(
+        "src", f"/evidence/{rows.first.get_attribute('data-item')}/preview.jpg")
+    expect(rows.first.get_by_label("category")).to_have_value("1")
     expect(page.locator("#review-queue li[data-sha256]")).to_have_count(1)
     rows.first.get_by_role("button", name="Confirm").click()
-    expect(page.locator("#matches td.confirmation").first).to_contain_text("1 by analyst")
+    expect(page.locator("#matches td.confirmation").first).to_have_text(
+        "confirmed: 1 by analyst")
+    expect(page.locator("#matches form")).to_have_count(0)
     expect(page.locator("#run-form")).to_have_count(0)
+    page.goto(f"{held['base']}/cases/{held['case']}")
+    expect(page.locator('#known-figures [data-figure="confirmed"]')).to_have_text("1")
     page.goto(f"{held['base']}/cases/{held['case']}/evidence")
     expect(page.locator("#items .match-badge")).to_have_text(["confirmed: 1"])

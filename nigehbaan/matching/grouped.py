@@ -1,0 +1,71 @@
+"""A case's matches grouped by item, for the console: an item matched by MD5 and by PDQ (or by
+several lists) is one picture, so it is one row with one decision, not one per match.
+
+Unconfirmed items come first, then the gravest suggested category (by the scheme's severity,
+when it has one), then where the item was found, so the analyst starts with what matters most.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nigehbaan.cases.access import load_case
+from nigehbaan.core.actors import Actor
+from nigehbaan.evidence.models import CaseItem, EvidenceItem
+from nigehbaan.matching.categories import load_scheme
+from nigehbaan.matching.models import HashList, HashMatch
+from nigehbaan.matching.review import case_matches
+from nigehbaan.matching.views import ItemMatches, MatchView
+
+
+def _severities(scheme: str) -> dict[str, int | None]:
+    """Code (upper case) → severity; empty for no scheme or one this install does not have."""
+    try:
+        return {c.code.upper(): c.severity for c in load_scheme(scheme).categories}
+    except ValueError:
+        return {}
+
+
+def matched_items(session: Session, actor: Actor, reference: str) -> list[ItemMatches]:
+    case = load_case(session, actor, reference)
+    by_item: dict[str, list[MatchView]] = defaultdict(list)
+    for match in case_matches(session, actor, case.reference):
+        by_item[match.sha256].append(match)
+    if not by_item:
+        return []
+    schemes = {name: target or scheme for name, target, scheme in session.execute(
+        select(HashList.name, HashList.target_scheme, HashList.scheme).where(
+            HashList.name.in_({m.list for ms in by_item.values() for m in ms}))).all()}
+    grades = {name: _severities(scheme) for name, scheme in schemes.items()}
+    kinds: dict[str, str] = {}
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for sha256, kind, source, path in session.execute(
+            select(EvidenceItem.sha256, EvidenceItem.kind, CaseItem.source, CaseItem.path)
+            .join(CaseItem, CaseItem.item_id == EvidenceItem.id)
+            .where(CaseItem.case_id == case.id, CaseItem.item_id.in_(select(HashMatch.item_id)))
+            .order_by(CaseItem.source, CaseItem.path)).all():
+        kinds[sha256] = kind
+        found[sha256].append((source, path))
+    items = [_item(sha256, kinds.get(sha256, ""), found[sha256], matches, grades)
+             for sha256, matches in by_item.items()]
+    items.sort(key=lambda i: (i.confirmed is not None,
+                              i.severity if i.severity is not None else 1 << 30,
+                              i.found, i.sha256))
+    return items
+
+
+def _item(sha256: str, kind: str, places: list[tuple[str, str]], matches: list[MatchView],
+          grades: dict[str, dict[str, int | None]]) -> ItemMatches:
+    offered = sorted({m.suggested for m in matches} - {""})
+    severities = [s for m in matches
+                  if (s := grades.get(m.list, {}).get(m.suggested.upper())) is not None]
+    chosen = sorted({m.confirmed for m in matches if m.confirmed is not None})
+    by = sorted({m.confirmed_by for m in matches if m.confirmed is not None})
+    return ItemMatches(
+        sha256=sha256, kind=kind, found=[f"{source}: {path}" for source, path in places],
+        matches=matches, suggestions=offered, suggested=offered[0] if len(offered) == 1 else "",
+        severity=min(severities) if severities else None,
+        confirmed=", ".join(chosen) if chosen else None, confirmed_by=", ".join(by))

@@ -1,0 +1,190 @@
+"""The matching console groups matches by item (one decision per picture) and the case page
+shows the case's known-material figures."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from nigehbaan.cases.models import Case
+from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.clock import utcnow
+from nigehbaan.core.db import transaction
+from nigehbaan.evidence.models import CustodyEvent
+from nigehbaan.matching.models import MatchNotification
+from tests.matching.test_match_api_db import _picture
+from tests.support import Account
+from tests.web.test_console import login
+
+
+def _case(client: TestClient, account: Account, seeds: range, title: str = "Phone") -> str:
+    ref: str = client.post("/api/v1/cases", headers=account.headers, json={
+        "title": title, "channel": "walk_in"}).json()["reference"]
+    files = [("files", (f"p{i}.png", _picture(i), "image/png")) for i in seeds]
+    assert client.post(f"/api/v1/cases/{ref}/evidence", headers=account.headers,
+                       data={"source": "phone"}, files=files).status_code == 201
+    return ref
+
+
+def _items(client: TestClient, account: Account, ref: str) -> dict[str, dict[str, Any]]:
+    """The case's items by uploaded file name."""
+    listed = client.get(f"/api/v1/cases/{ref}/evidence", headers=account.headers).json()
+    return {str(i["findings"][0]["path"]).rsplit("-", 1)[-1]: i for i in listed}
+
+
+def _import(client: TestClient, admin: Account, name: str, lines: list[str]) -> None:
+    body = "hash_type,hash,category\n" + "".join(f"{line}\n" for line in lines)
+    made = client.post(f"/api/v1/hashlists/{name}/versions?format=csv&scheme=vics-us",
+                       headers=admin.headers, content=body.encode())
+    assert made.status_code == 201, made.text
+
+
+def _rows(page: str) -> dict[str, str]:
+    """The matches table's rows, item SHA-256 → the row's HTML, in page order."""
+    table = page[page.index('id="matches"'):page.index("</table>", page.index('id="matches"'))]
+    return dict(re.findall(r'<tr data-item="([0-9a-f]{64})"[^>]*>(.*?)</tr>', table, re.S))
+
+
+def _matched_case(client: TestClient, accounts: dict[str, Account]) -> tuple[str, dict[str, str]]:
+    """p0 matched by MD5 and PDQ (category 2), p1 by two lists that disagree (1 and 2), p2 by
+    MD5 (category 1), p3 by nothing."""
+    admin, inv = accounts["admin"], accounts["investigator"]
+    ref = _case(client, inv, range(4))
+    items = _items(client, inv, ref)
+    p0, p1, p2 = items["p0.png"], items["p1.png"], items["p2.png"]
+    _import(client, admin, "hotline", [f"md5,{p0['md5']},2", f"pdq,{p0['pdq']},2",
+                                       f"md5,{p1['md5']},2", f"md5,{p2['md5']},1"])
+    _import(client, admin, "partner", [f"md5,{p1['md5']},1"])
+    report = client.post(f"/api/v1/cases/{ref}/matching/runs", headers=inv.headers, json={})
+    assert report.json()["matched_items"] == 3
+    return ref, {name.removesuffix(".png"): str(i["sha256"]) for name, i in items.items()}
+
+
+def test_an_item_matched_twice_is_one_row_confirmed_once(
+        client: TestClient, accounts: dict[str, Account],
+        factory: sessionmaker[Session]) -> None:
+    analyst = accounts["analyst"]
+    ref, sha = _matched_case(client, accounts)
+    csrf = login(client, analyst)
+    rows = _rows(client.get(f"/cases/{ref}/matching").text)
+    # Unconfirmed, then gravest suggestion (1 before 2), then path: p1, p2, p0.
+    assert list(rows) == [sha["p1"], sha["p2"], sha["p0"]]
+    twice = rows[sha["p0"]]
+    assert len(re.findall(r'<li data-match="\d+">', twice)) == 2
+    assert "<code>exact-md5</code> · hotline" in twice and "<code>pdq</code> 0 · q" in twice
+    assert twice.count("<form") == 1 and twice.count('name="category"') == 1
+    assert 'name="category" value="2"' in twice and "disagree" not in twice
+    assert f'src="/evidence/{sha["p0"]}/preview.jpg"' in twice
+    assert f'href="/evidence/{sha["p0"]}"' in twice and "phone: upload/0000-p0.png" in twice
+
+    done = client.post(f"/cases/{ref}/items/{sha['p0']}/confirm",
+                       data={"csrf": csrf, "category": "2"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/cases/{ref}/matching#matches"
+    rows = _rows(client.get(f"/cases/{ref}/matching").text)
+    assert list(rows)[-1] == sha["p0"]
+    assert "confirmed: 2 by analyst" in rows[sha["p0"]] and "<form" not in rows[sha["p0"]]
+    api = client.get(f"/api/v1/cases/{ref}/matches", headers=analyst.headers).json()
+    assert len(api) == 5  # the API stays one row per match
+    assert [m["confirmed"] for m in api if m["sha256"] == sha["p0"]] == ["2", "2"]
+    findings = _items(client, analyst, ref)["p0.png"]["findings"]
+    assert findings == [dict(findings[0], reviewed=True, reviewed_by="analyst", category="2")]
+    with transaction(factory) as session:
+        events = session.execute(select(AuditEvent).where(
+            AuditEvent.action == "matching.confirm")).scalars().all()
+        assert [(e.object_ref, e.detail["item"], len(e.detail["matches"]), e.detail["category"])
+                for e in events] == [(ref, sha["p0"], 2, "2")]
+        reviewed = session.execute(select(CustodyEvent.sha256).where(
+            CustodyEvent.action == "reviewed")).scalars().all()
+        assert reviewed == [sha["p0"]]
+
+
+def test_lists_that_disagree_prefill_nothing_and_need_a_choice(
+        client: TestClient, accounts: dict[str, Account]) -> None:
+    ref, sha = _matched_case(client, accounts)
+    csrf = login(client, accounts["analyst"])
+    row = _rows(client.get(f"/cases/{ref}/matching").text)[sha["p1"]]
+    assert "Lists disagree:</strong> 1 / 2" in row
+    assert 'name="category" value=""' in row and " required" in row
+    assert "hotline" in row and "partner" in row
+    refused = client.post(f"/cases/{ref}/items/{sha['p1']}/confirm",
+                          data={"csrf": csrf, "category": ""})
+    assert refused.status_code == 422 and "lists disagree (1, 2)" in refused.text
+    assert "confirmed:" not in _rows(client.get(f"/cases/{ref}/matching").text)[sha["p1"]]
+    client.post(f"/cases/{ref}/items/{sha['p1']}/confirm", data={"csrf": csrf, "category": "1"})
+    assert "confirmed: 1 by analyst" in _rows(client.get(f"/cases/{ref}/matching").text)[sha["p1"]]
+    missing = client.post(f"/cases/{ref}/items/{sha['p3']}/confirm",
+                          data={"csrf": csrf, "category": "1"})
+    assert missing.status_code == 404 and "has no match in case" in missing.text
+
+
+def test_confirming_one_match_on_the_item_page_confirms_the_item(
+        client: TestClient, accounts: dict[str, Account]) -> None:
+    analyst = accounts["analyst"]
+    ref, sha = _matched_case(client, accounts)
+    csrf = login(client, analyst)
+    page = client.get(f"/evidence/{sha['p0']}").text
+    forms = re.findall(rf'action="/cases/{ref}/matches/(\d+)/confirm"', page)
+    assert len(forms) == 2
+    client.post(f"/cases/{ref}/matches/{forms[1]}/confirm", data={
+        "csrf": csrf, "category": "2", "back": f"/evidence/{sha['p0']}"})
+    page = client.get(f"/evidence/{sha['p0']}").text
+    assert "/confirm" not in page and page.count("2 by analyst") == 2
+    api = client.get(f"/api/v1/cases/{ref}/matches", headers=analyst.headers).json()
+    assert {m["id"]: m["confirmed"] for m in api if m["sha256"] == sha["p0"]} == {
+        int(f): "2" for f in forms}
+    # The API's own confirmation stays one match at a time.
+    p1 = [m["id"] for m in api if m["sha256"] == sha["p1"]]
+    done = client.post(f"/api/v1/cases/{ref}/matches/{p1[0]}/confirmation",
+                       headers=analyst.headers, json={"category": "1"})
+    assert done.status_code == 200 and done.json()["confirmed"] == "1"
+    api = client.get(f"/api/v1/cases/{ref}/matches", headers=analyst.headers).json()
+    assert [m["confirmed"] for m in api if m["sha256"] == sha["p1"]] == ["1", None]
+
+
+def _figures(page: str) -> dict[str, str]:
+    """The case page's known-material figures, by name, as text."""
+    start = page.index('id="known-figures"')
+    panel = page[start:page.index("</dl>", start)]
+    found = re.findall(r'<dd data-figure="([a-z-]+)">(.*?)</dd>', panel, re.S)
+    found += re.findall(r'<span data-figure="([a-z-]+)">(.*?)</span>', panel, re.S)
+    return {name: re.sub(r"<[^>]+>", "", text).strip() for name, text in found}
+
+
+def test_case_page_shows_known_material_figures(
+        client: TestClient, accounts: dict[str, Account],
+        factory: sessionmaker[Session]) -> None:
+    inv, outsider = accounts["investigator"], accounts["outsider"]
+    ref, sha = _matched_case(client, accounts)
+    colleague_ref = _case(client, accounts["colleague"], range(2, 3), "Same picture")
+    other_unit_ref = _case(client, outsider, range(0, 1), "Their phone")
+    matches = client.get(f"/api/v1/cases/{ref}/matches", headers=inv.headers).json()
+    with transaction(factory) as session:
+        case_id, found_id = (session.execute(select(Case.id).where(
+            Case.reference == r)).scalar_one() for r in (ref, colleague_ref))
+        session.add_all([MatchNotification(
+            case_id=case_id, match_id=m["id"], found_case_id=found_id, message="found",
+            created_at=utcnow(), read_at=utcnow() if n else None)
+            for n, m in enumerate(matches[:2])])
+    csrf = login(client, inv)
+    client.post(f"/cases/{ref}/items/{sha['p2']}/confirm", data={"csrf": csrf, "category": ""})
+    page = client.get(f"/cases/{ref}").text
+    assert _figures(page) == {"items": "4", "matched": "3 (1 confirmed, 2 unconfirmed)",
+                              "confirmed": "1", "unconfirmed": "2", "not-comparable": "0",
+                              "queue": "1", "unread": "1",
+                              "shared": f"{colleague_ref}, {other_unit_ref}"}
+    shared = page[page.index('data-figure="shared"'):]
+    assert f'<a href="/cases/{colleague_ref}">' in shared
+    assert f'<a href="/cases/{other_unit_ref}">' not in shared  # another unit's: named only
+    assert f'href="/cases/{ref}/matching"' in page
+    outsider_csrf = login(client, outsider)
+    refused = client.post(f"/cases/{ref}/items/{sha['p1']}/confirm",
+                          data={"csrf": outsider_csrf, "category": "1"})
+    assert refused.status_code == 403
+    theirs = client.get(f"/cases/{other_unit_ref}").text
+    assert _figures(theirs)["items"] == "1" and _figures(theirs)["matched"].startswith("1 (0")
+    assert f'<a href="/cases/{ref}">' not in theirs
+    assert client.get(f"/cases/{ref}").status_code == 403
