@@ -29,11 +29,9 @@ from nigehbaan.chats.views import MediaMatchView, MediaSummary, MediaView
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import EvidenceItem
+from nigehbaan.matching import review
 from nigehbaan.matching.models import (
-    HashEntry,
-    HashList,
     HashMatch,
-    MatchConfirmation,
     NotComparable,
 )
 
@@ -52,20 +50,11 @@ def item_matches(session: Session, case_id: int, shas: Iterable[str]
     """The matches of the items with these SHA-256s, with this case's confirmations."""
     found: dict[str, list[MediaMatchView]] = {}
     for chunk in _chunks(shas):
-        rows = session.execute(
-            select(EvidenceItem.sha256, HashMatch, HashList.name, HashEntry.category,
-                   HashEntry.category_raw, MatchConfirmation.category)
-            .join(HashMatch, HashMatch.item_id == EvidenceItem.id)
-            .join(HashList, HashList.id == HashMatch.list_id)
-            .join(HashEntry, HashEntry.id == HashMatch.entry_id)
-            .outerjoin(MatchConfirmation, (MatchConfirmation.match_id == HashMatch.id)
-                       & (MatchConfirmation.case_id == case_id))
-            .where(EvidenceItem.sha256.in_(chunk))
-            .order_by(EvidenceItem.sha256, HashMatch.id))
-        for sha, match, name, category, raw, confirmed in rows:
-            found.setdefault(sha, []).append(MediaMatchView(
-                match_id=match.id, list=name, suggested=category or raw or "",
-                confirmed=confirmed, method=match.method, distance=match.distance))
+        items = select(EvidenceItem.id).where(EvidenceItem.sha256.in_(chunk))
+        for view in review.match_views(session, case_id, items):
+            found.setdefault(view.sha256, []).append(MediaMatchView(
+                match_id=view.id, list=view.list, suggested=view.suggested,
+                confirmed=view.confirmed, method=view.method, distance=view.distance))
     return found
 
 

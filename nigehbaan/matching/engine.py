@@ -23,12 +23,12 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
-from nigehbaan.core.hooks import Hooks
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence.models import EvidenceFrame, EvidenceItem
 from nigehbaan.evidence.queries import held_by
 from nigehbaan.evidence.vault import Vault
 from nigehbaan.matching import victims
+from nigehbaan.matching.changes import MATCHES_CHANGED
 from nigehbaan.matching.dihedral import dihedral_pdq
 from nigehbaan.matching.indexes import cache_for
 from nigehbaan.matching.models import HashEntry, HashMatch, NotComparable
@@ -51,11 +51,6 @@ class RunReport:
     victims_synced: int = 0
     index: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-MATCHES_CHANGED: Hooks[[Session, Actor, str]] = Hooks("nigehbaan.chats.known:refresh_case")
-"""Told, inside the unit of work, that a case's matches or their confirmed categories changed:
-chats rebuild the known-material indicators they derive from them."""
 
 
 def case_queries(session: Session, case_id: int) -> list[Query]:

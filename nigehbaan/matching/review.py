@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import PurePosixPath
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
@@ -25,6 +25,7 @@ from nigehbaan.core.roles import Permission
 from nigehbaan.evidence import handling
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.evidence.queries import held_by, load_item
+from nigehbaan.matching.changes import MATCHES_CHANGED
 from nigehbaan.matching.links import near_pairs
 from nigehbaan.matching.models import (
     HashEntry,
@@ -38,7 +39,7 @@ from nigehbaan.matching.video import MIN_QUALITY
 from nigehbaan.matching.views import ItemBadge, MatchView, QueueEntry
 
 
-def _match_views(session: Session, case_id: int, items: Select[int]) -> list[MatchView]:
+def match_views(session: Session, case_id: int, items: Select[int]) -> list[MatchView]:
     """The matches of `items`, each with its confirmation in this case (if any)."""
     rows = session.execute(
         select(HashMatch, EvidenceItem.sha256, HashList.name, HashList.kind,
@@ -56,7 +57,7 @@ def _match_views(session: Session, case_id: int, items: Select[int]) -> list[Mat
         method=m.method, distance=m.distance, query_quality=m.query_quality,
         list_quality=m.list_quality, query_share=m.query_share,
         candidate_share=m.candidate_share, variant=m.variant, matched_at=m.matched_at,
-        suggested=entry.category or entry.category_raw or "", series=entry.series or "",
+        suggested=suggestion(entry), series=entry.series or "",
         entry_withdrawn=entry.withdrawn, confirmed=conf.category if conf else None,
         confirmed_by=conf.confirmed_by if conf else "", confirmed_at=conf.confirmed_at
         if conf else None) for m, sha, name, kind, label, entry, conf in rows]
@@ -64,7 +65,7 @@ def _match_views(session: Session, case_id: int, items: Select[int]) -> list[Mat
 
 def case_matches(session: Session, actor: Actor, reference: str) -> list[MatchView]:
     case = load_case(session, actor, reference)
-    views = _match_views(session, case.id, held_by(case.id))
+    views = match_views(session, case.id, held_by(case.id))
     audit.record(session, actor, "matching.read", "case", case.reference,
                  detail={"matches": len(views)})
     return views
@@ -77,7 +78,7 @@ def item_matches(session: Session, actor: Actor, sha256: str) -> dict[str, list[
     references = sorted({f.case for f in view.findings})
     cases = dict(session.execute(select(Case.reference, Case.id)
                                  .where(Case.reference.in_(references))).all())
-    found = {ref: _match_views(session, cases[ref], select(EvidenceItem.id).where(
+    found = {ref: match_views(session, cases[ref], select(EvidenceItem.id).where(
         EvidenceItem.id == item.id)) for ref in references}
     audit.record(session, actor, "matching.read", "item", item.sha256,
                  detail={"matches": sum(len(v) for v in found.values())})
@@ -119,36 +120,81 @@ def badges(session: Session, actor: Actor, reference: str) -> dict[str, ItemBadg
 
 
 def confirm(session: Session, actor: Actor, reference: str, match_id: int,
-            category: str | None = None) -> MatchConfirmation:
+            category: str | None = None, *, whole_item: bool = False) -> MatchConfirmation:
     """Accept the suggestion (or record another category): the item is marked reviewed with
-    it in this case, a custody event, and the confirmation keeps what was suggested."""
+    it in this case, a custody event, and the confirmation keeps what was suggested.
+    `whole_item`: the item's other matches are confirmed with it (the console's one decision
+    per picture); without it only this match is, as the API has always done."""
     case = load_case(session, actor, reference, Permission.CASE_READ)
-    row = session.execute(
+    rows = _case_match_rows(session, case, HashMatch.id == match_id)
+    if not rows:
+        raise NotFound(f"no match {match_id} in case {case.reference}")
+    if whole_item:
+        rows = _case_match_rows(session, case, EvidenceItem.sha256 == rows[0][2])
+    done = _confirm_rows(session, actor, case, rows, category)
+    return next(c for c in done if c.match_id == match_id)
+
+
+def confirm_item(session: Session, actor: Actor, reference: str, sha256: str,
+                 category: str | None = None) -> list[MatchConfirmation]:
+    """Confirm an item once, whatever the number of its matches (MD5 and PDQ, several lists):
+    every match gets its confirmation, so each reader of matches sees the item as confirmed.
+    Without a category the lists must agree: when they disagree the analyst chooses."""
+    case = load_case(session, actor, reference, Permission.CASE_READ)
+    rows = _case_match_rows(session, case, EvidenceItem.sha256 == sha256.strip().lower())
+    if not rows:
+        raise NotFound(f"item {sha256[:12]}… has no match in case {case.reference}")
+    return _confirm_rows(session, actor, case, rows, category)
+
+
+def _case_match_rows(session: Session, case: Case, where: ColumnElement[bool],
+                     ) -> list[tuple[HashMatch, HashEntry, str]]:
+    """Matches of items this case holds, with their entry and item SHA-256."""
+    found = session.execute(
         select(HashMatch, HashEntry, EvidenceItem.sha256)
         .join(HashEntry, HashEntry.id == HashMatch.entry_id)
         .join(EvidenceItem, EvidenceItem.id == HashMatch.item_id)
-        .join(CaseItem, (CaseItem.item_id == HashMatch.item_id) & (CaseItem.case_id == case.id))
-        .where(HashMatch.id == match_id)).first()
-    if row is None:
-        raise NotFound(f"no match {match_id} in case {case.reference}")
-    match, entry, sha256 = row
-    suggested = entry.category or entry.category_raw or ""
-    chosen = (category if category is not None else suggested).strip()
+        .where(HashMatch.item_id.in_(held_by(case.id)), where)
+        .order_by(HashMatch.id)).all()
+    return [(match, entry, sha) for match, entry, sha in found]
+
+
+def _confirm_rows(session: Session, actor: Actor, case: Case,
+                  rows: list[tuple[HashMatch, HashEntry, str]],
+                  category: str | None) -> list[MatchConfirmation]:
+    """One decision for one item's matches: one custody event, one audit event."""
+    sha256 = rows[0][2]
+    offered = {suggestion(entry) for _match, entry, _sha in rows} - {""}
+    if category is None and len(offered) > 1:
+        raise Invalid(f"category: the lists disagree ({', '.join(sorted(offered))}), "
+                      "so choose one")
+    chosen = (category if category is not None else next(iter(offered), "")).strip()
     if not chosen:
         raise Invalid("category: the list gives none for this match, so name one")
     handling.review(session, actor, case.reference, sha256, chosen)
-    done = session.execute(select(MatchConfirmation).where(
-        MatchConfirmation.match_id == match.id,
-        MatchConfirmation.case_id == case.id)).scalar()
-    if done is None:
-        done = MatchConfirmation(match_id=match.id, case_id=case.id)
-        session.add(done)
-    done.suggested, done.category = suggested, chosen
-    done.confirmed_by, done.confirmed_at = actor.username, utcnow()
+    existing = {c.match_id: c for c in session.execute(select(MatchConfirmation).where(
+        MatchConfirmation.match_id.in_([m.id for m, _e, _s in rows]),
+        MatchConfirmation.case_id == case.id)).scalars()}
+    done = []
+    for match, entry, _sha in rows:
+        confirmation = existing.get(match.id)
+        if confirmation is None:
+            confirmation = MatchConfirmation(match_id=match.id, case_id=case.id)
+            session.add(confirmation)
+        confirmation.suggested, confirmation.category = suggestion(entry), chosen
+        confirmation.confirmed_by, confirmation.confirmed_at = actor.username, utcnow()
+        done.append(confirmation)
     session.flush()
     audit.record(session, actor, "matching.confirm", "case", case.reference, detail={
-        "match": match.id, "item": sha256, "suggested": suggested, "category": chosen})
+        "match": rows[0][0].id, "matches": [m.id for m, _e, _s in rows], "item": sha256,
+        "suggested": ", ".join(sorted(offered)), "category": chosen})
+    MATCHES_CHANGED(session, actor, case.reference)
     return done
+
+
+def suggestion(entry: HashEntry) -> str:
+    """What a list entry suggests: its category in the unit's scheme, else the list's word."""
+    return entry.category or entry.category_raw or ""
 
 
 def review_queue(session: Session, actor: Actor, reference: str) -> list[QueueEntry]:

@@ -241,8 +241,7 @@ def test_console_shows_blurred_media_with_badges_and_api_imports(
 
     with transaction(factory) as session:
         review.confirm(session, inv.actor, case_ref, shown[0]["matches"][0]["match_id"], "2")
-    with transaction(factory) as session:
-        assert known.refresh(session, inv.actor, case_ref, group) >= 1
+    with transaction(factory) as session:  # the confirmation already refreshed the triage
         assert known.refresh(session, inv.actor, case_ref, group) == 0
         rows = queries.members(session, inv.actor, case_ref, group)
         stats = known.summary(session, session.execute(select(ChatGroup.case_id)).scalar_one(),
