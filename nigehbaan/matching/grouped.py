@@ -1,8 +1,9 @@
 """A case's matches grouped by item, for the console: an item matched by MD5 and by PDQ (or by
 several lists) is one picture, so it is one row with one decision, not one per match.
 
-Unconfirmed items come first, then the gravest suggested category (by the scheme's severity,
-when it has one), then where the item was found, so the analyst starts with what matters most.
+Unconfirmed items come first: those a victim reported (their own picture, a child to reach),
+then the gravest suggested category (by the scheme's severity, when it has one), then where
+the item was found, so the analyst starts with what matters most.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def matched_items(session: Session, actor: Actor, reference: str) -> list[ItemMa
         found[sha256].append((source, path))
     items = [_item(sha256, kinds.get(sha256, ""), found[sha256], matches, grades)
              for sha256, matches in by_item.items()]
-    items.sort(key=lambda i: (i.confirmed is not None,
+    items.sort(key=lambda i: (i.confirmed is not None, not i.reported,
                               i.severity if i.severity is not None else 1 << 30,
                               i.found, i.sha256))
     return items
@@ -68,4 +69,5 @@ def _item(sha256: str, kind: str, places: list[tuple[str, str]], matches: list[M
         sha256=sha256, kind=kind, found=[f"{source}: {path}" for source, path in places],
         matches=matches, suggestions=offered, suggested=offered[0] if len(offered) == 1 else "",
         severity=min(severities) if severities else None,
+        reported=any(m.list_kind == "victims" for m in matches),
         confirmed=", ".join(chosen) if chosen else None, confirmed_by=", ".join(by))

@@ -69,6 +69,8 @@ class ItemMatches(BaseModel):
     """The one agreed suggestion, to prefill; empty when the lists disagree or give none."""
     severity: int | None
     """The gravest suggested category's severity in its scheme (1 gravest), if it has one."""
+    reported: bool = False
+    """A victim reported this picture of themselves (portal hashes): a child to reach first."""
     confirmed: str | None
     confirmed_by: str
 

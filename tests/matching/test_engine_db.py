@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nigehbaan.cases import register
 from nigehbaan.cases.access import get_case
 from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import acquisition
@@ -25,7 +26,17 @@ from nigehbaan.intake.forms import ReportDraft
 from nigehbaan.intake.hashentries import HashEntryIn
 from nigehbaan.intake.models import PortalReport, ReportedHash
 from nigehbaan.intake.status import reporter_view
-from nigehbaan.matching import engine, export, indexes, links, lists, notices, review, victims
+from nigehbaan.matching import (
+    engine,
+    export,
+    grouped,
+    indexes,
+    links,
+    lists,
+    notices,
+    review,
+    victims,
+)
 from nigehbaan.matching.lists import ListOptions
 from nigehbaan.matching.models import HashEntry, HashMatch, MatchNotification, NotComparable
 from nigehbaan.matching.search import Options
@@ -231,9 +242,10 @@ def test_review_queue_confirmation_and_new_material_round_trip(
 
 def test_victims_hashes_notify_link_and_tell_the_portal(
         factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
-        seized: tuple[str, dict[str, EvidenceItem]]) -> None:
+        operator: Actor, seized: tuple[str, dict[str, EvidenceItem]], tmp_path: Path) -> None:
     ref, items = seized
-    item = sorted(items.values(), key=lambda i: i.id)[0]
+    item, listed = sorted(items.values(), key=lambda i: i.id)[:2]
+    _list(factory, operator, tmp_path / "known.csv", [f"md5,{listed.md5},1,,"])
     with transaction(factory) as session:
         made = reports.submit(session, settings, "Unit A", bytes(32), ReportDraft(
             description="my picture", hashes=[HashEntryIn(sha256=item.sha256, md5=item.md5)]),
@@ -242,6 +254,10 @@ def test_victims_hashes_notify_link_and_tell_the_portal(
     inv = accounts["investigator"]
     run = _run(factory, inv, ref)
     assert run.victims_synced == 2 and run.notifications == 1
+    with transaction(factory) as session:  # a reported child's picture is reviewed first
+        rows = grouped.matched_items(session, inv.actor, ref)
+    assert rows[0].sha256 == item.sha256 and rows[0].reported
+    assert len(rows) > 1 and not any(r.reported for r in rows[1:])
     with transaction(factory) as session:
         shown = notices.notifications(session, inv.actor, report_ref)
         assert len(shown) == 1 and ref in shown[0].message and shown[0].found_in == ref
