@@ -99,6 +99,7 @@ def test_clicking_leaves_and_back_does_not_return_to_the_form(
     page.goto(reporter.base + "/en/")
     page.get_by_role("link", name="Make a report").click()
     page.get_by_label("What happened?").fill("a secret")
+    expect(page.locator("#quick-exit")).to_have_attribute("data-ready", "true")
     page.get_by_role("link", name="Leave this site quickly").click()
     page.wait_for_url(DEFAULT)
     expect(page.locator("p")).to_have_text("Sunny, 31 degrees")
@@ -113,6 +114,7 @@ def test_escape_twice_leaves_and_the_button_is_reached_by_keyboard(
         leaving: Page, reporter: Reporter) -> None:
     page = leaving
     page.goto(reporter.base + "/ur/report")
+    expect(page.locator("#quick-exit")).to_have_attribute("data-ready", "true")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # skip link, then the way out
     assert page.evaluate("document.activeElement.id") == "quick-exit"

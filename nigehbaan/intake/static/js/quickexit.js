@@ -45,6 +45,7 @@
         last = now;
       }
     });
+    link.setAttribute('data-ready', 'true'); // for tests: the page is past its plain-link state
   }
 
   root.NigehbaanQuickExit = { leave: leave, install: install };
