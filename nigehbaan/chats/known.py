@@ -37,6 +37,7 @@ from nigehbaan.matching.models import (
 
 CHUNK = 500
 UNCATEGORISED = "uncategorised"
+REPORTED = "reported by a victim"
 
 
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
@@ -54,7 +55,8 @@ def item_matches(session: Session, case_id: int, shas: Iterable[str]
         for view in review.match_views(session, case_id, items):
             found.setdefault(view.sha256, []).append(MediaMatchView(
                 match_id=view.id, list=view.list, suggested=view.suggested,
-                confirmed=view.confirmed, method=view.method, distance=view.distance))
+                confirmed=view.confirmed, method=view.method, distance=view.distance,
+                reported=view.list_kind == "victims"))
     return found
 
 
@@ -72,7 +74,8 @@ def _not_comparable(session: Session, shas: Iterable[str]) -> dict[str, str]:
 def categories(matches: list[MediaMatchView]) -> set[str]:
     """An item's categories: what the analyst confirmed in this case, else the suggestions."""
     confirmed = {m.confirmed for m in matches if m.confirmed}
-    return confirmed or {m.suggested or UNCATEGORISED for m in matches}
+    return confirmed or {m.suggested or (REPORTED if m.reported else UNCATEGORISED)
+                         for m in matches}
 
 
 def media_views(session: Session, case_id: int, group_id: int,

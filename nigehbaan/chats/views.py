@@ -102,6 +102,8 @@ class MediaMatchView(BaseModel):
     confirmed: str | None
     method: str
     distance: int | None
+    reported: bool = False
+    """On the victims' list: a child reported this picture of themselves through the portal."""
 
 
 MediaStatus = Literal["matched", "no_match", "not_comparable", "not_hashable", "not_ingested"]

@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from nigehbaan.chats import known
 from nigehbaan.chats.models import ChatIndicator, ChatMember
+from nigehbaan.chats.views import MediaMatchView
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.matching import engine, review
@@ -47,3 +49,14 @@ def test_a_later_list_and_a_confirmation_reach_the_triage(
         match = review.case_matches(session, investigator, case_ref)[0]
         review.confirm(session, accounts["analyst"].actor, case_ref, match.id, "2")
     assert all("2" in " ".join(details) for _, details in _known(factory).values())
+
+
+def test_a_victims_own_picture_is_named_so_not_uncategorised() -> None:
+    def match(suggested: str, reported: bool) -> MediaMatchView:
+        return MediaMatchView(match_id=1, list="l", suggested=suggested, confirmed=None,
+                              method="exact-md5", distance=None, reported=reported)
+
+    assert known.categories([match("", True)]) == {"reported by a victim"}
+    assert known.categories([match("", False)]) == {"uncategorised"}
+    assert known.categories([match("A1", False), match("", True)]) == {"A1",
+                                                                        "reported by a victim"}
