@@ -57,7 +57,7 @@ class Showcase:
     files: int
     listed: int
     members: int
-    """Members of the phone's WhatsApp group, each triaged."""
+    """Members of the phone's WhatsApp group (not numbers only mentioned), each triaged."""
 
 
 def _open_case(session: Session, investigator: Actor, settings: Settings) -> str:
@@ -174,5 +174,6 @@ def build_showcase(factory: sessionmaker[Session], settings: Settings, workdir: 
     group = vaulting.import_chat(factory, investigator, reference,
                                  _chat_export(workdir, seed, media_dir), settings)
     with transaction(factory) as session:
-        members = len(queries.members(session, investigator, reference, group.group_id))
+        members = sum(not m.mention_only for m in queries.members(
+            session, investigator, reference, group.group_id))
     return Showcase(reference, linked, reported, receipt, summary.files, listed, members)
