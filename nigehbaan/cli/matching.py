@@ -113,21 +113,40 @@ def export_case(case: str = Case, fmt: str = Format, out: Path | None = Out,
     typer.echo(f"{count} item(s) exported", err=True)
 
 
+def _run_line(report: engine.RunReport) -> str:
+    return (f"{report.case}: {report.items} items, {report.matched_items} matched "
+            f"({', '.join(f'{k} {v}' for k, v in report.by_method.items()) or 'none'}), "
+            f"{report.new_matches} new; {report.not_comparable} not comparable, "
+            f"{report.unmatched} unmatched; {report.notifications} notification(s)")
+
+
 @handles_errors
-def match(case: str = Case, dihedral: bool = typer.Option(
+def match(case: str = typer.Option("", "--case", help="Case reference."),
+          every: bool = typer.Option(False, "--all", help="Every case you may see that holds "
+                                     "evidence, each on its own (after a new list version)."),
+          dihedral: bool = typer.Option(
               False, "--dihedral", help="Also compare rotations and flips."),
           video_threshold: float = typer.Option(0.8, "--video-threshold"),
           as_user: str = AsUser, as_json: bool = Json) -> None:
-    """Match a case's evidence against every list (exact, PDQ, video)."""
+    """Match a case's evidence (or every case's) against every list (exact, PDQ, video)."""
+    if bool(case) == every:
+        raise Invalid("say which: --case REF, or --all")
     config = settings()
+    options = run_options(config, dihedral, video_threshold)
     with database(config) as session:
-        report = engine.match_case(session, acting(session, as_user), case,
-                                   run_options(config, dihedral, video_threshold))
-    emit(report.__dict__, as_json, lambda: (
-        f"{report.case}: {report.items} items, {report.matched_items} matched "
-        f"({', '.join(f'{k} {v}' for k, v in report.by_method.items()) or 'none'}), "
-        f"{report.new_matches} new; {report.not_comparable} not comparable, "
-        f"{report.unmatched} unmatched; {report.notifications} notification(s)"))
+        actor = acting(session, as_user)
+        references = [case] if case else engine.cases_with_evidence(session, actor)
+    reports = []
+    for reference in references:
+        with database(config) as session:  # one unit of work per case: each keeps its result
+            reports.append(engine.match_case(session, acting(session, as_user), reference,
+                                             options))
+    if case:
+        emit(reports[0].__dict__, as_json, lambda: _run_line(reports[0]))
+        return
+    emit([r.__dict__ for r in reports], as_json, lambda: "\n".join(
+        [_run_line(r) for r in reports] + [f"{len(reports)} case(s) matched, "
+                                           f"{sum(r.new_matches for r in reports)} new match(es)"]))
 
 
 @matches_app.command("list")

@@ -19,12 +19,13 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from nigehbaan.cases.access import load_case
+from nigehbaan.cases.access import load_case, visible_clause
+from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.roles import Permission
-from nigehbaan.evidence.models import EvidenceFrame, EvidenceItem
+from nigehbaan.evidence.models import CaseItem, EvidenceFrame, EvidenceItem
 from nigehbaan.evidence.queries import held_by
 from nigehbaan.evidence.vault import Vault
 from nigehbaan.matching import victims
@@ -132,6 +133,13 @@ def _record(session: Session, actor: Actor, found: list[Found]) -> list[int]:
                                   HashMatch.method).where(
         HashMatch.item_id.in_({f.item_id for f in found}))).all()
     return sorted(r[0] for r in rows if (r[1], r[2], r[3]) in keys)
+
+
+def cases_with_evidence(session: Session, actor: Actor) -> list[str]:
+    """The cases this actor may see that hold evidence: what a new list version is run over."""
+    return list(session.execute(
+        select(Case.reference).where(visible_clause(actor), Case.id.in_(
+            select(CaseItem.case_id))).order_by(Case.reference)).scalars())
 
 
 def match_case(session: Session, actor: Actor, reference: str, options: Options | None = None,
