@@ -124,10 +124,13 @@ def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str
     task = partial(apply_all, partial(ingest_file, vault=run.vault))
     pending: deque[tuple[list[Leaf], Future[list[Ingested]]]] = deque()
     group: list[Leaf] = []
+    group_bytes = 0
 
     def submit() -> None:
+        nonlocal group_bytes
         pending.append((list(group), executor.submit(task, [leaf.path for leaf in group])))
         group.clear()
+        group_bytes = 0
 
     def settle() -> None:
         leaves, future = pending.popleft()
@@ -147,7 +150,8 @@ def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str
             _release(found)
             continue
         group.append(found)
-        if len(group) >= TASK_FILES or sum(leaf.size for leaf in group) >= TASK_BYTES:
+        group_bytes += found.size
+        if len(group) >= TASK_FILES or group_bytes >= TASK_BYTES:
             submit()
         while len(pending) >= window:
             settle()

@@ -23,8 +23,6 @@ from nigehbaan.core.errors import NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.intake.models import PortalReport, ReportedHash
 
-LIST_NAME = "portal-reports"
-
 
 @dataclass(frozen=True, slots=True)
 class ReportedEntry:

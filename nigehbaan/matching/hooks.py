@@ -22,8 +22,7 @@ from nigehbaan.matching.models import HashList
 def anything_to_match(session: Session) -> bool:
     if session.execute(select(HashList.id).where(HashList.kind == "list").limit(1)).first():
         return True
-    synced = session.execute(select(HashList.synced_to).where(
-        HashList.name == victims.LIST_NAME)).scalar() or 0
+    synced = victims.synced_to(session)
     return next(iter(victims.portal_rows(session, synced)), None) is not None or bool(synced)
 
 

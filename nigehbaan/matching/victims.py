@@ -71,11 +71,15 @@ def victims_list(session: Session) -> HashList:
     return found
 
 
+def synced_to(session: Session) -> int:
+    """The last reported hash's row id already copied into the victims' list."""
+    return session.execute(select(HashList.synced_to).where(
+        HashList.name == LIST_NAME)).scalar() or 0
+
+
 def sync(session: Session, actor: Actor, provider: Provider = portal_rows) -> int:
     """Copy reported hashes not yet in the victims' list; a new version when there are any."""
-    synced = session.execute(select(HashList.synced_to).where(
-        HashList.name == LIST_NAME)).scalar() or 0
-    rows = list(provider(session, synced))
+    rows = list(provider(session, synced_to(session)))
     if not rows:
         return 0
     hash_list = victims_list(session)

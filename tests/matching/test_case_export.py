@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from nigehbaan.matching.formats import get_format
 from nigehbaan.matching.hashes import HashType
+from tests.cli.conftest import cli
 from tests.cli.runner import run
-from tests.matching.test_match_api_db import _picture, cli
+from tests.matching.test_match_api_db import _picture
 from tests.support import Account
 
 __all__ = ["cli"]

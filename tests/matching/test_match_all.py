@@ -8,8 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.cli.conftest import cli
 from tests.cli.runner import run
-from tests.matching.test_match_api_db import _picture, cli
+from tests.matching.test_match_api_db import _picture
 from tests.support import Account
 
 __all__ = ["cli"]

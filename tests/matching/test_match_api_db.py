@@ -9,23 +9,16 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
 
-from nigehbaan.core.settings import Settings
+from tests.cli.conftest import cli
 from tests.cli.runner import run
 from tests.support import Account
 from tests.web.test_console import login
 
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("NIGEHBAAN_HOME", str(settings.home))
-    monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("NIGEHBAAN_USER", raising=False)
-    return CliRunner()
+__all__ = ["cli"]
 
 
 def _picture(seed: int) -> bytes:

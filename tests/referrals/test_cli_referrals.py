@@ -12,25 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from nigehbaan.cases.models import Case
-from nigehbaan.cli.main import app
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.referrals.attribution import countries_of
 from nigehbaan.synth import load, scenario
+from tests.cli.runner import run
 from tests.support import Account
 
 DATA = Path(__file__).parent / "data"
-
-
-def run(cli: CliRunner, *args: str, code: int = 0) -> str:
-    result = cli.invoke(app, list(args))
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    if code == 1:
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-        return lines[0]
-    return result.stdout
 
 
 def _synthetic_case(factory: sessionmaker[Session], settings: Settings,
