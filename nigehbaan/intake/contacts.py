@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import phonenumbers
-
+from nigehbaan.cases.identifiers import normalise_phone
+from nigehbaan.core.errors import Invalid
 from nigehbaan.intake.models import PortalContact
 
 MAX_ITEMS = 50
@@ -35,15 +35,12 @@ class Item:
 
 
 def _phone(raw: str, region: str) -> Item:
-    text = raw.translate(_DIGITS)
+    """The case register's own normalisation; a number it refuses is kept as text, flagged."""
     try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+        found = normalise_phone(raw.translate(_DIGITS), region)
+    except Invalid:
         return Item("phone", raw, valid=False, problem=INVALID_PHONE)
-    if not phonenumbers.is_valid_number(number):
-        return Item("phone", raw, valid=False, problem=INVALID_PHONE)
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return Item("phone", raw, e164, phonenumbers.region_code_for_number(number) or "")
+    return Item("phone", raw, found.value, found.country)
 
 
 def classify(raw: str, region: str) -> Item:
