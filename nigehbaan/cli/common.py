@@ -13,7 +13,7 @@ from typing import IO, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from nigehbaan.core.actors import Actor, local_operator
@@ -47,6 +47,10 @@ def settings() -> Settings:
     return config
 
 
+def _first_line(error: DBAPIError) -> str:
+    return str(error.orig).strip().splitlines()[0]
+
+
 def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Bad input ends as one line on stderr and exit code 1, never as a traceback."""
 
@@ -61,7 +65,9 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
                         for item in error.errors()]
             fail("; ".join(problems))
         except OperationalError as error:
-            fail(f"database unavailable: {str(error.orig).strip().splitlines()[0]}")
+            fail(f"database unavailable: {_first_line(error)}")
+        except DBAPIError as error:  # e.g. a login without the rights the command needs
+            fail(f"database refused: {_first_line(error)}")
 
     return wrapper
 

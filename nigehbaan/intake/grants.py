@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from nigehbaan.core.errors import Invalid
 from nigehbaan.intake.portal.app import ALLOWED_TABLES
@@ -63,5 +64,10 @@ def apply_grants(engine: Engine, role: str) -> list[str]:
             raise Invalid(f"--role: no PostgreSQL role {role!r}; create it first "
                           f"(CREATE ROLE {role} LOGIN PASSWORD '…')")
         for statement in statements:
-            connection.execute(text(statement))
+            try:
+                connection.execute(text(statement))
+            except DBAPIError as error:  # e.g. not the tables' owner: say which GRANT, not how
+                reason = str(error.orig).strip().splitlines()[0]
+                raise Invalid(f"{statement} refused: {reason} (run it as the tables' "
+                              "owner)") from None
     return statements

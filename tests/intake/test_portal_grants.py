@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.exc import ProgrammingError
 from typer.testing import CliRunner
 
@@ -63,3 +63,35 @@ def test_the_portal_role_files_reports_and_reads_nothing_else(
         with owner.begin() as connection:
             connection.execute(text(f"DROP OWNED BY {ROLE}"))
         owner.dispose()
+
+
+def test_granting_without_the_owners_rights_is_one_clear_line(
+        cli: CliRunner, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() != "postgresql":
+        assert "PostgreSQL" in run(cli, "portal-grants", "--role", ROLE, "--apply", code=1)
+        return
+    owner = create_engine(url)
+    with owner.begin() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                                  {"r": ROLE}).scalar():
+            connection.execute(text(f"CREATE ROLE {ROLE} LOGIN"))
+        connection.execute(text(f"GRANT USAGE ON SCHEMA {_schema(connection)} TO {ROLE}"))
+    try:
+        monkeypatch.setenv("NIGEHBAAN_DATABASE_URL", url.set(username=ROLE).render_as_string(
+            hide_password=False))
+        # a login that cannot even read the schema version: one line, not a traceback
+        assert "database refused: permission denied" in run(cli, "portal-grants", "--role",
+                                                            ROLE, "--apply", code=1)
+        with owner.begin() as connection:
+            connection.execute(text(f"GRANT SELECT ON alembic_version TO {ROLE}"))
+        line = run(cli, "portal-grants", "--role", ROLE, "--apply", code=1)
+        assert "refused" in line and "owner" in line
+    finally:
+        with owner.begin() as connection:
+            connection.execute(text(f"DROP OWNED BY {ROLE}"))
+        owner.dispose()
+
+
+def _schema(connection: Connection) -> str:
+    return f'"{connection.execute(text("SELECT current_schema()")).scalar_one()}"'
