@@ -15,7 +15,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
-from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.evidence.queries import held_by
@@ -76,6 +75,4 @@ def case_summary(session: Session, actor: Actor, reference: str) -> KnownSummary
                             MatchNotification.read_at.is_(None))),
         shared=[SharingCase(reference=s.reference, visible=s.visible)
                 for s in shared_cases(session, actor, case.reference)])
-    audit.record(session, actor, "matching.summary", "case", case.reference,
-                 detail=summary.model_dump(exclude={"shared"}))
     return summary

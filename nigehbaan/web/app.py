@@ -71,22 +71,12 @@ def create_app(settings: Settings) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    app.include_router(core_api.router, prefix="/api/v1")
-    app.include_router(cases_api.router, prefix="/api/v1")
-    app.include_router(core_console.router)
-    app.include_router(cases_console.router)
-    app.include_router(chats_api.router, prefix="/api/v1")
-    app.include_router(chats_console.router)
-    app.include_router(evidence_api.router, prefix="/api/v1")
-    app.include_router(evidence_console.router)
-    app.include_router(intake_api.router, prefix="/api/v1")
-    app.include_router(intake_console.router)
-    app.include_router(matching_api.router, prefix="/api/v1")
-    app.include_router(matching_console.router)
-    app.include_router(referrals_api.router, prefix="/api/v1")
-    app.include_router(referrals_console.router)
-    app.include_router(stats_api.router, prefix="/api/v1")
-    app.include_router(stats_console.router)
+    for api, console in ((core_api, core_console), (cases_api, cases_console),
+                         (chats_api, chats_console), (evidence_api, evidence_console),
+                         (intake_api, intake_console), (matching_api, matching_console),
+                         (referrals_api, referrals_console), (stats_api, stats_console)):
+        app.include_router(api.router, prefix="/api/v1")
+        app.include_router(console.router)
     app.include_router(assets.router)
     app.mount("/static", StaticFiles(packages=[("nigehbaan.web", "static")]), name="static")
     return app
