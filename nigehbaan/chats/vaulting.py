@@ -5,7 +5,10 @@ Three units of work, in an order that never leaves a half-imported chat:
 1. the chat records (one transaction, `importer.import_export`): all or nothing;
 2. the attached media through the evidence vault's own ingest (`acquisition.ingest`), so custody,
    previews, PDQ and the automatic known-list matching happen exactly as for any seized media.
-   The ingest records in batches and resumes where an interrupted run stopped;
+   A zip or folder is ingested as given; a loose `.txt` or `result.json` with only the media
+   files it names that the parser found beside it, never the rest of the folder it lies in
+   (an examiner's Downloads holds other cases' files). The ingest records in batches and
+   resumes where an interrupted run stopped;
 3. the links (one transaction): each `ChatMedia` gets `evidence_sha256`, the SHA-256 of its vault
    item (the vault stores content unaltered, so it equals the attachment's own), and the members'
    known-list indicators and advice are refreshed (`known.refresh`).
@@ -18,6 +21,7 @@ an attachment is tied to what the vault recorded from this export and nothing el
 
 from __future__ import annotations
 
+import os
 import zipfile
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -28,12 +32,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.cases.access import load_case
 from nigehbaan.chats import importer, known, queries
+from nigehbaan.chats.errors import ChatParseError
+from nigehbaan.chats.model import Message
 from nigehbaan.chats.models import ChatGroup, ChatMedia
-from nigehbaan.chats.registry import DateOrder
+from nigehbaan.chats.registry import DateOrder, open_chats
 from nigehbaan.chats.views import ImportView, MediaImportView
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
+from nigehbaan.core.errors import Invalid
 from nigehbaan.core.roles import Permission
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import acquisition
@@ -53,12 +60,38 @@ def media_source(group: ChatGroup) -> str:
     return f"chat export {group.source_name} ({group.source_sha256[:12]})"[:300]
 
 
-def ingest_root(path: Path) -> Path:
-    """What the vault ingests: the zip or folder as given; for a loose `.txt` or `result.json`,
-    the folder it lies in, which is where the parser found its attachments."""
+def ingest_scope(path: Path, *, date_order: DateOrder | None, owner: str | None,
+                 default_region: str) -> tuple[Path, frozenset[str] | None]:
+    """What the vault ingests: the zip or folder as given, all of it evidence; for a loose
+    `.txt` or `result.json`, the folder it lies in narrowed to the export and the media it
+    names beside it. The names stay relative to that folder, which is named even when the
+    export was given as a bare `chat.txt`, so a re-run from anywhere is resumed."""
     if path.is_dir() or not path.is_file() or zipfile.is_zipfile(path):
-        return path
-    return path.parent
+        return path, None
+    named = media_beside(path, date_order=date_order, owner=owner,
+                         default_region=default_region)
+    return path.absolute().parent, frozenset({path.name, *named})
+
+
+def media_beside(export: Path, *, date_order: DateOrder | None, owner: str | None,
+                 default_region: str) -> set[str]:
+    """The media files the parser found next to a loose export, relative to its folder.
+
+    Parsed again with the import's own options, streamed, because only the parser knows which
+    files the export names. A path outside the folder stays `../…` so the vault refuses it
+    visibly rather than it being dropped here."""
+    folder = export.parent.resolve()
+    found: set[str] = set()
+    try:
+        for stream in open_chats(export, date_order=date_order, default_region=default_region,
+                                 owner_name=owner):
+            for record in stream:
+                media = record.media if isinstance(record, Message) else None
+                if media is not None and media.path:
+                    found.add(Path(os.path.relpath(media.path, folder)).as_posix())
+    except ChatParseError as error:
+        raise Invalid(str(error)) from None
+    return found
 
 
 def _counts(session: Session, group_id: int) -> tuple[int, int]:
@@ -107,8 +140,10 @@ def import_chat(factory: sessionmaker[Session], actor: Actor, reference: str, pa
     if not media:
         return ChatImport(group_id, created, report)
     if linked < attached:
-        summary = acquisition.ingest(factory, actor, reference, ingest_root(path), source,
-                                     settings, executor=executor)
+        root, only = ingest_scope(path, date_order=date_order, owner=owner,
+                                  default_region=settings.default_region)
+        summary = acquisition.ingest(factory, actor, reference, root, source, settings,
+                                     executor=executor, only=only)
         report.ingested_files, report.refused = summary.files, summary.refused
     with transaction(factory) as session:
         report.newly_linked = link_media(session, actor, reference, group_id, source)

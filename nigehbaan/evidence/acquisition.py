@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,7 +118,7 @@ def _prepare(factory: sessionmaker[Session], actor: Actor, reference: str,
 
 
 def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str],
-          window: int, batch_size: int) -> None:
+          window: int, batch_size: int, only: Collection[str] | None) -> None:
     """Files go to workers a few at a time (`TASK_FILES`, at most `TASK_BYTES`), at most
     `window` tasks in flight; results are recorded in walk order, `batch_size` per transaction."""
     task = partial(apply_all, partial(ingest_file, vault=run.vault))
@@ -140,7 +140,7 @@ def _pump(run: _Run, executor: Executor, root: Path, spool: Path, known: set[str
             if len(run.batch) >= batch_size:
                 run.flush()
 
-    for found in walk(root, spool):
+    for found in walk(root, spool, only=only):
         if isinstance(found, Refused):
             if run.name(found) not in known:
                 run.refusals.append(found)
@@ -174,15 +174,19 @@ def _executor(given: Executor | None, scheduler: str | None) -> Iterator[Executo
 def ingest(factory: sessionmaker[Session], actor: Actor, reference: str, path: Path,
            source: str, settings: Settings, *, scheduler: str | None = None,
            progress: Progress | None = None, batch_size: int = 64,
-           executor: Executor | None = None) -> IngestSummary:
+           executor: Executor | None = None,
+           only: Collection[str] | None = None) -> IngestSummary:
     """Store and analyse every file under `path` into the case; see the module docstring.
 
     `executor` runs the work in the caller's own pool (a web upload uses a thread); otherwise
-    local worker processes, or the Dask cluster at `scheduler`."""
+    local worker processes, or the Dask cluster at `scheduler`. `only` narrows a folder to the
+    files it names (relative POSIX paths) when the folder holds more than the evidence, such
+    as the Downloads folder a loose chat export lies in; they are named as a full ingest of
+    the folder would name them, so a re-run with or without `only` skips what was recorded."""
     _check(path, source)
     case_ref, known = _prepare(factory, actor, reference, source)
     started = time.perf_counter()
-    prefix = f"{path.name}/" if path.is_dir() else ""
+    prefix = f"{path.resolve().name}/" if path.is_dir() else ""
     run = _Run(factory, actor, case_ref, source.strip(), IngestSummary(case_ref, source.strip()),
                progress, open_vault(settings), prefix)
     spool_root = settings.home / "spool"
@@ -191,7 +195,7 @@ def ingest(factory: sessionmaker[Session], actor: Actor, reference: str, path: P
         with tempfile.TemporaryDirectory(dir=spool_root) as spool, \
                 _executor(executor, scheduler or settings.scheduler or None) as pool:
             _pump(run, pool, path, Path(spool), known, window=4 * cores(),
-                  batch_size=batch_size)
+                  batch_size=batch_size, only=only)
     finally:
         run.summary.seconds = time.perf_counter() - started
     with transaction(factory) as session:

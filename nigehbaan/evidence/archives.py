@@ -18,11 +18,11 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
 
 from nigehbaan.evidence.filetype import detect_file
@@ -275,8 +275,13 @@ class _Walk:
         stem = name[:-3] if name.lower().endswith(".gz") else f"{name}.decompressed"
         yield from self.file(inner, (*chain, stem), depth, spooled=True)
 
-    def folder(self, root: Path) -> Iterator[Item]:
-        for path in sorted(root.rglob("*")):
+    def folder(self, root: Path, only: Collection[str] | None = None) -> Iterator[Item]:
+        paths: Iterable[Path | Refused] = (sorted(root.rglob("*")) if only is None
+                                           else _named(root, only))
+        for path in paths:
+            if isinstance(path, Refused):
+                yield path
+                continue
             chain = (path.relative_to(root).as_posix(),)
             if path.is_symlink():
                 yield Refused(chain, "symbolic link")
@@ -288,15 +293,44 @@ class _Walk:
                 yield from self.file(path, chain, 0, spooled=False)
 
 
-def walk(path: Path, spool_dir: Path, limits: Limits | None = None) -> Iterator[Item]:
+def _named(root: Path, only: Collection[str]) -> list[Path | Refused]:
+    """The files `only` names under `root`, in the order a full walk meets them. A name is
+    refused before anything is opened when it climbs out or passes through a symbolic link:
+    the list may come from a parsed export, which a suspect may have written."""
+    found: list[Path | Refused] = []
+    for name in sorted({PurePosixPath(n).as_posix() for n in only}, key=PurePosixPath):
+        reason = unsafe_name(name) or _linked_on_the_way(root, name)
+        if reason is None and not (root / name).exists():
+            reason = "not found in the folder"
+        elif reason is None and (root / name).is_dir():
+            reason = "a folder, not a file"
+        found.append(Refused((name,), reason) if reason else root / name)
+    return found
+
+
+def _linked_on_the_way(root: Path, name: str) -> str | None:
+    parts = PurePosixPath(name).parts
+    for depth in range(1, len(parts) + 1):
+        if root.joinpath(*parts[:depth]).is_symlink():
+            return "symbolic link"
+    return None
+
+
+def walk(path: Path, spool_dir: Path, limits: Limits | None = None, *,
+         only: Collection[str] | None = None) -> Iterator[Item]:
     """Every file under `path` (a file, a folder or an archive), in a stable order.
+
+    `only` narrows a folder to the files it names (relative POSIX paths), named as a full walk
+    would name them, so that what was given beside those files is never read.
 
     Spool files are left in `spool_dir` for the caller to analyse and then delete: the walk
     cannot know when a worker is done with one.
     """
+    if only is not None and not path.is_dir():
+        raise ValueError(f"{path}: `only` narrows a folder, and this is not one")
     walker = _Walk(spool_dir, limits or Limits())
     if path.is_dir():
-        yield from walker.folder(path)
+        yield from walker.folder(path, only)
     elif path.is_symlink():
         yield Refused((path.name,), "symbolic link")
     else:

@@ -6,13 +6,16 @@ list built in the test from one attached image's MD5 and SHA-256 makes that imag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
@@ -35,7 +38,7 @@ from nigehbaan.core.actors import Actor
 from nigehbaan.core.audit import AuditEvent
 from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
-from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem
+from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem, IngestRefusal
 from nigehbaan.matching import review
 from nigehbaan.matching.models import HashMatch
 from nigehbaan.synth.chats import TELEGRAM, write_chat_groups
@@ -292,3 +295,71 @@ def test_telegram_folder_media_are_linked(
         unlinked = session.execute(select(func.count()).select_from(ChatMedia).where(
             ChatMedia.sha256.is_not(None), ChatMedia.evidence_sha256.is_(None))).scalar_one()
     assert unlinked == 0 and f"{folder.name}/result.json" in paths
+
+
+def plant_other_files(folder: Path) -> set[str]:
+    """Other cases' files where a loose export lies (a Downloads folder): their SHA-256s."""
+    Image.new("RGB", (64, 48), (180, 40, 40)).save(folder / "other-case.jpg", "JPEG")
+    (folder / "notes.txt").write_text("interview notes for another case\n", "utf-8")
+    return {hashlib.sha256((folder / n).read_bytes()).hexdigest()
+            for n in ("other-case.jpg", "notes.txt")}
+
+
+def vaulted(factory: sessionmaker[Session]) -> dict[str, str]:
+    """Every path the case's ingest recorded, with its item's SHA-256; refusals fail the test."""
+    with transaction(factory) as session:
+        refused = list(session.execute(select(IngestRefusal.path)).scalars())
+        rows = session.execute(select(CaseItem.path, EvidenceItem.sha256).join(
+            EvidenceItem, CaseItem.item_id == EvidenceItem.id)).all()
+    assert refused == []
+    return {path: sha256 for path, sha256 in rows}
+
+
+def linked_media(factory: sessionmaker[Session]) -> set[str]:
+    with transaction(factory) as session:
+        media = list(session.execute(select(ChatMedia).where(
+            ChatMedia.sha256.is_not(None))).scalars())
+    assert media and all(m.evidence_sha256 == m.sha256 for m in media)
+    return {m.sha256 for m in media if m.sha256}
+
+
+def test_loose_whatsapp_text_ingests_only_itself_and_its_media(
+        factory: sessionmaker[Session], settings: Settings, case_ref: str, export: Export,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = tmp_path / "Downloads"
+    with zipfile.ZipFile(export.zip) as archive:
+        archive.extractall(downloads)
+        chat, *attached = archive.namelist()
+    assert chat.endswith(".txt") and attached
+    others = plant_other_files(downloads)
+    runner = cli_env(settings, monkeypatch)
+    done = runner.invoke(app, ["chat", "import", str(downloads / chat), "--case", case_ref,
+                               "--as", "investigator", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)["media"]
+    assert report["linked"] == report["attached"] > 0
+    assert report["ingested_files"] == 1 + len(attached)
+    recorded = vaulted(factory)
+    assert set(recorded) == {f"Downloads/{name}" for name in (chat, *attached)}
+    assert not others & set(recorded.values())
+    assert linked_media(factory) <= set(recorded.values())
+
+
+def test_loose_telegram_result_json_ingests_only_the_photos_it_names(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, tmp_path: Path) -> None:
+    write_media(tmp_path / "media", seed=6, images=3, videos=0, image_size=(96, 72))
+    manifest = write_chat_groups(tmp_path / "chats", 6, members=20, messages=200,
+                                 media_dir=tmp_path / "media" / "images", layouts=[TELEGRAM])
+    result = tmp_path / "chats" / manifest.by_kind("telegram_json")[0].path
+    folder = result.parent
+    named = sorted(p.relative_to(folder).as_posix() for p in (folder / "photos").iterdir())
+    others = plant_other_files(folder)
+    Image.new("RGB", (32, 32), (20, 90, 200)).save(folder / "photos" / "unnamed.jpg", "JPEG")
+    others.add(hashlib.sha256((folder / "photos" / "unnamed.jpg").read_bytes()).hexdigest())
+    done = import_chat(factory, accounts["investigator"].actor, case_ref, result, settings)
+    assert done.media.attached > 0 and done.media.linked == done.media.attached
+    recorded = vaulted(factory)
+    assert set(recorded) == {f"{folder.name}/{name}" for name in ("result.json", *named)}
+    assert not others & set(recorded.values())
+    assert linked_media(factory) <= set(recorded.values())

@@ -118,6 +118,36 @@ def test_interrupted_ingest_resumes_without_duplicates(
         assert len(paths) == len(set(paths))
 
 
+def test_only_ingests_the_named_files_under_the_names_a_full_ingest_resumes(
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        seized: Path) -> None:
+    inv = accounts["investigator"]
+    ref = _case(factory, settings, inv)
+    named = acquisition.ingest(factory, inv.actor, ref, seized, "phone", settings,
+                               only=["cut.jpg", "export.zip", "../outside.jpg"])
+    assert named.files == 3  # the zip, and its safe member
+    assert named.refused == [("phone/../outside.jpg", "path traversal (..)"),
+                             ("phone/export.zip/../escape.txt", "path traversal (..)")]
+    with transaction(factory) as session:
+        paths = set(session.execute(select(CaseItem.path)).scalars())
+    assert paths == {"phone/cut.jpg", "phone/export.zip", "phone/export.zip/chat/note.txt"}
+    rest = acquisition.ingest(factory, inv.actor, ref, seized, "phone", settings)
+    assert rest.already_recorded == 3 and rest.refused == []
+    files = [p for p in seized.rglob("*") if p.is_file()]
+    assert _count(factory, CaseItem) == len(files) + 1
+
+
+def test_the_current_folder_is_named_by_its_own_name(
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        seized: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inv = accounts["investigator"]
+    ref = _case(factory, settings, inv)
+    monkeypatch.chdir(seized)
+    acquisition.ingest(factory, inv.actor, ref, Path("."), "phone", settings, only=["cut.jpg"])
+    with transaction(factory) as session:
+        assert set(session.execute(select(CaseItem.path)).scalars()) == {"phone/cut.jpg"}
+
+
 def test_bad_ingest_arguments(factory: sessionmaker[Session], settings: Settings,
                               accounts: dict[str, Account], tmp_path: Path) -> None:
     inv = accounts["investigator"]

@@ -79,6 +79,36 @@ def test_folders_are_walked_and_links_refused(tmp_path: Path) -> None:
     assert _refused(items) == {"link.jpg": "symbolic link"}
 
 
+def test_only_walks_the_named_files_and_refuses_escapes_and_links(tmp_path: Path) -> None:
+    root = tmp_path / "Downloads"
+    (root / "photos").mkdir(parents=True)
+    (root / "chat.txt").write_bytes(b"chat")
+    (root / "photos" / "a.jpg").write_bytes(PHOTO)
+    (root / "other-case.jpg").write_bytes(PHOTO[::-1])
+    (tmp_path / "escape.jpg").write_bytes(PHOTO)
+    (root / "link.jpg").symlink_to(tmp_path / "escape.jpg")
+    (root / "linked").symlink_to(tmp_path, target_is_directory=True)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    only = ["photos/a.jpg", "./chat.txt", "../escape.jpg", "/etc/passwd", "link.jpg",
+            "linked/escape.jpg", "missing.jpg", "photos"]
+    items = list(walk(root, spool, only=only))
+    assert _files(items) == {"chat.txt": b"chat", "photos/a.jpg": PHOTO}
+    assert _refused(items) == {"../escape.jpg": "path traversal (..)",
+                               "/etc/passwd": "absolute path",
+                               "link.jpg": "symbolic link",
+                               "linked/escape.jpg": "symbolic link",
+                               "missing.jpg": "not found in the folder",
+                               "photos": "a folder, not a file"}
+    full = [i.display for i in walk(root, spool) if isinstance(i, Leaf)]
+    assert [i.display for i in items if isinstance(i, Leaf)] == \
+        [name for name in full if name in {"chat.txt", "photos/a.jpg"}]
+    assert [i.display for i in walk(root, spool, only=list(reversed(only)))] == \
+        [i.display for i in items]
+    with pytest.raises(ValueError, match="not one"):
+        list(walk(root / "chat.txt", spool, only=["chat.txt"]))
+
+
 @pytest.mark.parametrize(("name", "reason"), [
     ("../../etc/cron.d/x", "path traversal (..)"),
     ("photos/../../x.jpg", "path traversal (..)"),
