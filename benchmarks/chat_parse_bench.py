@@ -16,6 +16,11 @@ other processes on a shared machine do not inflate). whatstk is not a dependency
 install it beside the virtualenv (e.g. `pip install --target DIR whatstk` and `PYTHONPATH=DIR`).
 Peak memory is measured in a fresh child process that does only our parse, so whatstk's pandas
 cannot inflate it.
+
+`floor` is a bound, not a parser: numpy finds the lines that start with this file's fixed-width
+header and counts authors, with no events, continuation lines, text, checks or records. Its time
+is the least a Python parser working this way can pay, and shows how much of whatstk's time any
+target leaves for the real work.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from nigehbaan.chats import Message, parse
 from nigehbaan.synth.chats import write_chat_groups
@@ -85,6 +92,28 @@ def compare(our: Run, their: Run) -> None:
         print(f"known difference, names holding ': ' ({len(known)} authors): {shown}")
 
 
+def floor(path: Path) -> Run:
+    started, cpu = time.perf_counter(), time.process_time()
+    data = path.read_bytes()
+    u = np.frombuffer(data, np.uint8)
+    starts = np.concatenate(([0], np.flatnonzero(u == 10) + 1))
+    starts = starts[starts + 21 < len(u)]
+    shape = "00/00/0000, 00:00 - "
+    ok = np.ones(len(starts), dtype=np.bool_)
+    for k, ch in enumerate(shape):
+        column = u[starts + k]
+        ok &= (column - 48 < 10) if ch == "0" else (column == ord(ch))
+    heads = starts[ok] + len(shape)
+    colons = np.flatnonzero((u[:-1] == 58) & (u[1:] == 32))
+    cut = colons[np.minimum(np.searchsorted(colons, heads), len(colons) - 1)]
+    line_end = np.searchsorted(starts, heads)
+    sender = cut < np.append(starts, len(u))[np.minimum(line_end, len(starts))]
+    counts = Counter(map(data.__getitem__, map(slice, heads[sender].tolist(),
+                                               cut[sender].tolist())))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Run(elapsed, cpu, Counter({k.decode(): v for k, v in counts.items()}))
+
+
 def _times(runs: list[Run]) -> str:
     walls, cpus = [r.wall for r in runs], [r.cpu for r in runs]
     return (f"wall best {min(walls):.3f} s, median {statistics.median(walls):.3f} s; "
@@ -122,9 +151,11 @@ def main() -> None:
               f"{args.messages} messages, {size:.1f} MB")  # fmt: skip
         our_runs: list[Run] = []
         their_runs: list[Run] = []
+        floor_runs: list[Run] = []
         for _ in range(args.runs):
             our_runs.append(ours(path))
             their_runs.append(theirs(path))
+            floor_runs.append(floor(path))
         peak = subprocess.run(
             [sys.executable, __file__, "--peak-of", str(path)],
             check=True, capture_output=True, text=True,
@@ -137,6 +168,10 @@ def main() -> None:
              f"{len(their.counts)} authors, events dropped"),
         ):
             print(f"{name + ':':<10} {_times(runs)}; {tail}")
+        print(f"{'floor:':<10} {_times(floor_runs)}; {sum(floor_runs[-1].counts.values())} "
+              f"header lines with a sender, {len(floor_runs[-1].counts)} authors; "
+              f"{min(r.cpu for r in their_runs) / min(r.cpu for r in floor_runs):.1f}x "
+              "whatstk's CPU time (best to best)")
         for what in ("wall", "cpu"):
             mine = [getattr(r, what) for r in our_runs]
             others = [getattr(r, what) for r in their_runs]

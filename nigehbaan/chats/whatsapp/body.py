@@ -37,6 +37,7 @@ _KIND_BY_EXT = {
 }  # fmt: skip
 OMITTED = "media omitted from the export"
 MISSING = "file named in the export but not found beside it"
+OMITTED_MEDIA = Media(MediaKind.OTHER, not_hashable=OMITTED)
 
 
 def media_kind(file_name: str) -> MediaKind:
@@ -57,9 +58,13 @@ class BodyReader:
         all_locales = locales()
         self.omitted = frozenset().union(*(loc.media_omitted for loc in all_locales))
         self.attached_words = frozenset(loc.file_attached.strip("()") for loc in all_locales)
-        self.deleted = frozenset().union(
-            *(loc.deleted | loc.deleted_by_owner for loc in all_locales)
-        )
+        deleted = frozenset().union(*(loc.deleted | loc.deleted_by_owner for loc in all_locales))
+        self.canned: dict[str, tuple[Media | None, bool]] = {
+            **dict.fromkeys(self.omitted, (OMITTED_MEDIA, False)),
+            **dict.fromkeys(deleted, (None, True)),
+        }
+        """Whole bodies that say only "deleted" or "media omitted": their message is fixed, so
+        the parser builds them in bulk (`chunks`) from this same table."""
         self.edited = tuple(mark for loc in all_locales for mark in loc.edited)
         self.ios_omitted = tuple(pair for loc in all_locales for pair in loc.ios_omitted)
         self.saw_attached_files = False
@@ -75,12 +80,13 @@ class BodyReader:
                 if text.endswith(mark):
                     text, edited = text[: -len(mark)].rstrip(" \u200e"), True
                     break
-        if text in self.deleted:
-            return Message(position, raw, stamp, True, sender, "", deleted=True, edited=edited)
+        canned = self.canned.get(text)
+        if canned is not None:
+            media, deleted = canned
+            return Message(position, raw, stamp, True, sender, "", media, deleted=deleted,
+                           edited=edited)  # fmt: skip
         media = None
-        if text in self.omitted:
-            media, text = Media(MediaKind.OTHER, not_hashable=OMITTED), ""
-        elif " (" in text or "<" in text or "omit" in text or ": https://" in text:
+        if " (" in text or "<" in text or "omit" in text or ": https://" in text:
             media, text = self._media(text)
         mentions: tuple[MemberRef, ...] = ()
         if "@" in text:

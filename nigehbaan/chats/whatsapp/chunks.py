@@ -23,7 +23,7 @@ from __future__ import annotations
 import heapq
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from itertools import repeat
 from typing import Protocol
@@ -31,7 +31,7 @@ from typing import Protocol
 import numpy as np
 
 from nigehbaan.chats.errors import ChatParseError
-from nigehbaan.chats.model import MemberRef, Message, Record
+from nigehbaan.chats.model import Media, MemberRef, Message, Record
 from nigehbaan.chats.source import Source
 from nigehbaan.chats.stream import ReportBuilder, cycles_paused
 from nigehbaan.chats.whatsapp.blocks import block_starts
@@ -64,10 +64,10 @@ class ChunkReader:
     def __init__(
         self, maker: RecordMaker, layout: Layout, order: str, templates: list[Template],
         report: ReportBuilder, count: Callable[[MemberRef, int], None],
-        deleted: frozenset[str],
+        canned: Mapping[str, tuple[Media | None, bool]],
     ) -> None:  # fmt: skip
         self.maker, self.layout, self.order, self.templates = maker, layout, order, templates
-        self.report, self.count, self.deleted = report, count, deleted
+        self.report, self.count, self.canned = report, count, canned
         self.started = False
         self.orphans = 0
         self.blocks = 0
@@ -157,8 +157,13 @@ class ChunkReader:
             first = colons[np.minimum(at, len(colons) - 1)]
             cut = np.where((at < len(colons)) & (first < l_end), first, -1)
         body = np.where(cut >= 0, cut + 2, h_end)
+        bodies = list(map(text.__getitem__, map(slice, body.tolist(), b_end.tolist())))
+        fixed = list(map(self.canned.get, bodies))
+        canned = (cut >= 0) & ~np.fromiter(map(operator.is_, fixed, repeat(None)), np.bool_,
+                                           len(fixed))  # fmt: skip
         marks = specials(u, size, text)
         slow = (cut < 0) | (np.searchsorted(marks, b_end) > np.searchsorted(marks, body))
+        slow &= ~canned
         if self.layout == "android":  # a wording may win over the sender: see `marks`
             hints = self.maker.hints
             words = words_at(u, size, hints) if u.dtype == np.uint8 else literals(text, size, hints)
@@ -171,12 +176,9 @@ class ChunkReader:
         raws = list(map(text.__getitem__, map(slice, b_start.tolist(), b_end.tolist())))
         label_end = np.maximum(cut, h_end).tolist()
         labels = list(map(text.__getitem__, map(slice, h_end.tolist(), label_end)))
-        bodies = list(map(text.__getitem__, map(slice, body.tolist(), b_end.tolist())))
         known = self.maker.sender_refs
         refs = list(map(known.get, labels))
         slow_at = set(np.flatnonzero(slow).tolist())
-        marked = np.fromiter(map(self.deleted.__contains__, bodies), np.bool_, len(bodies))
-        slow_at.update(np.flatnonzero(marked).tolist())
         if self.layout == "ios":
             plain = self.maker.plain(labels, bodies)
             slow_at.update(i for i, ok in enumerate(plain) if not ok)
@@ -212,6 +214,13 @@ class ChunkReader:
             positions, raws, stamps, repeat(True), refs, bodies, repeat(None), repeat(None),
             repeat(None), repeat(None), repeat(()), repeat(False), repeat(False),
         )))  # fmt: skip
+        for i in np.flatnonzero(canned).tolist():
+            if i not in done:
+                entry = fixed[i]
+                assert entry is not None
+                media, deleted = entry
+                records[i] = _NEW(Message, (positions[i], raws[i], stamps[i], True, refs[i], "",
+                                            media, None, None, None, (), deleted, False))
         for i, record in done.items():
             records[i] = record
         for label, number in counts.items():

@@ -75,10 +75,9 @@ class _ChatReader:
         return None if beside is None else str(beside)
 
     def batches(self, source: Source) -> Iterator[list[Record]]:
-        deleted = frozenset().union(*(loc.deleted | loc.deleted_by_owner for loc in locales()))
         chunks = ChunkReader(
             self, self.layout, self.order, templates_from(source.head, self.layout),
-            self.report, self.book.count_messages, deleted | self.bodies.omitted,
+            self.report, self.book.count_messages, self.bodies.canned,
         )  # fmt: skip
         if self.plan.settled_early:  # the same errors the whole-file vote would raise
             chunks.order_conflict = f"{source.name}: " + (
