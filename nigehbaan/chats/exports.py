@@ -118,20 +118,25 @@ def figure_json(g: nx.DiGraph, positions: dict[Any, tuple[float, float]], title:
         if source in positions and target in positions:
             xs += [positions[source][0], positions[target][0], None]
             ys += [positions[source][1], positions[target][1], None]
-    nodes = [n for n in g if n in positions]
     data = g.nodes
-    fig = go.Figure(
-        [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                    line={"width": 0.6, "color": "#bbb"}),
-         go.Scatter(x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes],
-                    mode="markers", customdata=[n for n in nodes],
-                    text=[f"{data[n]['label']} · {data[n]['triage']} · {data[n]['country']}"
-                          for n in nodes], hoverinfo="text",
-                    marker={"size": [6 + 40 * data[n]["pagerank"] ** 0.5 for n in nodes],
-                            "color": [COLOURS.get(data[n]["triage"], "#666") for n in nodes]})],
-        layout={"title": {"text": title}, "showlegend": False, "height": 520,
-                "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                "margin": {"l": 10, "r": 10, "t": 40, "b": 10}})
+    traces = [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                         line={"width": 0.6, "color": "#bbb"})]
+    placed = [n for n in g if n in positions]
+    found = {str(data[n]["triage"]) for n in placed}
+    for category in [*(c for c in COLOURS if c in found), *sorted(found - set(COLOURS))]:
+        nodes = [n for n in placed if data[n]["triage"] == category]
+        colour = COLOURS.get(category, "#666")
+        traces.append(go.Scatter(
+            x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes],
+            mode="markers", name=category.replace("_", " "), customdata=nodes,
+            text=[f"{data[n]['label']} · {data[n]['triage']} · {data[n]['country']}"
+                  for n in nodes], hoverinfo="text",
+            marker={"size": [6 + 40 * data[n]["pagerank"] ** 0.5 for n in nodes],
+                    "color": colour}))
+    fig = go.Figure(traces, layout={
+        "title": {"text": title}, "height": 520, "legend": {"orientation": "h", "y": -0.02},
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10}})
     text: str = fig.to_json()
     return text
 
