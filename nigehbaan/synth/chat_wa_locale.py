@@ -8,7 +8,7 @@ data change, just as the parsers are meant to work.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 LRM = "\u200e"
@@ -44,6 +44,9 @@ class WaLocale:
     you: str
     txt_name: str
     zip_name: str
+    ios_attached: str = "<attached: {f}>"
+    ios_omitted: tuple[tuple[str, str], ...] = (("image", "image omitted"),
+                                                ("video", "video omitted"))
 
 
 ENGLISH = WaLocale(
@@ -78,15 +81,20 @@ SPANISH = WaLocale(
     deleted="Se eliminó este mensaje.", you_deleted="Eliminaste este mensaje.",
     edited=" <Se editó este mensaje.>", you="",
     txt_name="Chat de WhatsApp con {g}.txt", zip_name="Chat de WhatsApp con {g}.zip",
+    ios_attached="<adjunto: {f}>",
+    ios_omitted=(("image", "imagen omitida"), ("video", "video omitido")),
 )
 
-IOS_ENGLISH = WaLocale(**{
-    **{f: getattr(ENGLISH, f) for f in WaLocale.__dataclass_fields__},
-    "created": "{a} created group “{g}”", "you_created": "You created group “{g}”",
-    "subject": "{a} changed the subject from “{o}” to “{n}”",
-    "you_subject": "You changed the subject from “{o}” to “{n}”",
-    "zip_name": "WhatsApp Chat - {g}.zip",
-})
+IOS_ENGLISH = replace(
+    ENGLISH, created="{a} created group “{g}”", you_created="You created group “{g}”",
+    subject="{a} changed the subject from “{o}” to “{n}”",
+    you_subject="You changed the subject from “{o}” to “{n}”", zip_name="WhatsApp Chat - {g}.zip",
+)
+IOS_SPANISH = replace(
+    SPANISH, created="{a} creó el grupo “{g}”", you_created="Creaste el grupo “{g}”",
+    subject="{a} cambió el asunto de “{o}” a “{n}”",
+    you_subject="Cambiaste el asunto de “{o}” a “{n}”", zip_name="Chat de WhatsApp - {g}.zip",
+)
 
 
 def _h12(when: datetime) -> tuple[int, bool]:
@@ -114,6 +122,11 @@ def ios_month_first_12h(when: datetime) -> str:
             f"{when.second:02d}{NNBSP}{'AM' if am else 'PM'}] ")
 
 
+def ios_day_first_24h(when: datetime) -> str:
+    """`[31/12/2023, 23:59:59] `"""
+    return f"[{when:%d/%m/%Y, %H:%M:%S}] "
+
+
 @dataclass(frozen=True, slots=True)
 class WaLayout:
     """How one app build writes lines: header shape, locale, and the iOS conventions."""
@@ -131,4 +144,6 @@ ANDROID_ES = WaLayout("whatsapp-android-es", SPANISH, android_spanish, False,
                       r"^\d{2}/\d{2}/\d{2} \d{1,2}:\d{2}\u00a0[ap]\.\u00a0m\. - ")
 IOS_EN = WaLayout("whatsapp-ios-en", IOS_ENGLISH, ios_month_first_12h, True,
                   r"^\u200e?\[\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2}:\d{2}\u202f[AP]M\] ")
-WA_LAYOUTS = {layout.key: layout for layout in (ANDROID_EN, ANDROID_ES, IOS_EN)}
+IOS_ES = WaLayout("whatsapp-ios-es", IOS_SPANISH, ios_day_first_24h, True,
+                  r"^\u200e?\[\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}\] ")
+WA_LAYOUTS = {layout.key: layout for layout in (ANDROID_EN, ANDROID_ES, IOS_EN, IOS_ES)}

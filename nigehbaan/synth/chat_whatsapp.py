@@ -129,10 +129,10 @@ class WaWriter:
 
     def media_marker(self, msg: ChatMessage, attachment: str | None) -> str:
         if self.attach and attachment is not None:
-            return f"<attached: {attachment}>" if self.layout.ios else self.locale.attached.format(
-                f=attachment)
+            marker = self.locale.ios_attached if self.layout.ios else self.locale.attached
+            return marker.format(f=attachment)
         if self.layout.ios:
-            return f"{msg.media_kind} omitted"
+            return dict(self.locale.ios_omitted)[str(msg.media_kind)]
         return self.locale.media_omitted
 
     def part(self, when: datetime, part: object) -> str:

@@ -60,6 +60,12 @@ GROUP_SPECS: dict[str, GroupSpec] = {
         "Sarah Miller", owner_is_creator=False, owner_admin=False,
         start=datetime(2023, 9, 20, 17, 40, 0),
     ),
+    "whatsapp-ios-es": GroupSpec(
+        "whatsapp-ios-es", "whatsapp", ("Voluntarios", "Voluntarios Madrid"),
+        {"ES": 0.5, "PK": 0.2, "US": 0.1, "GB": 0.1, "AE": 0.1}, "ES",
+        "Lucía Fernández", owner_is_creator=False, owner_admin=False,
+        start=datetime(2024, 2, 10, 19, 30, 0),
+    ),
     TELEGRAM: GroupSpec(
         TELEGRAM, "telegram", ("Family & Friends", "Family & Friends Hub"),
         {"PK": 0.45, "ES": 0.15, "US": 0.1, "GB": 0.1, "AE": 0.1, "SA": 0.1}, "PK",

@@ -17,7 +17,8 @@ from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.registry import open_chats
 from tests.chats.groups import RANK, export_path, truth, write_groups
 
-LAYOUTS = ("whatsapp-android-en", "whatsapp-android-es", "whatsapp-ios-en", "telegram-desktop")
+LAYOUTS = ("whatsapp-android-en", "whatsapp-android-es", "whatsapp-ios-en", "whatsapp-ios-es",
+           "telegram-desktop")
 CODES = ("created_group", "renamed_group", "admin", "added_members", "add_burst",
          "joined_by_link", "shared_media", "forwarded_media", "first_poster", "requested_media",
          "requested_meeting", "posted_group_links", "removed_members", "never_posted",

@@ -42,9 +42,12 @@ HEADERS = {
         r"^(\d{2})/(\d{2})/(\d{2}) (\d{1,2}):(\d{2})\u00a0([ap])\.\u00a0m\. - "),
     "whatsapp-ios-en": re.compile(
         r"^\u200e?\[(\d{1,2})/(\d{1,2})/(\d{2}), (\d{1,2}):(\d{2}):(\d{2})\u202f([AP])M\] "),
+    "whatsapp-ios-es": re.compile(
+        r"^\u200e?\[(\d{2})/(\d{2})/(\d{4}), (\d{2}):(\d{2}):(\d{2})\] "),
 }
 WHATSAPP = tuple(HEADERS)
 MEDIA_MARKERS = ("<Media omitted>", "<Multimedia omitido>", "\u200eimage omitted",
+                 "\u200eimagen omitida", "\u200evideo omitido",
                  "\u200evideo omitted")
 WORDING = {
     "created_group": ("created group", "creó el grupo", "Creaste el grupo"),
@@ -95,7 +98,7 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
     write_chat_groups(tmp_path / "a", 11, members=40, messages=900)
     write_chat_groups(tmp_path / "b", 11, members=40, messages=900)
     first, second = all_files(tmp_path / "a"), all_files(tmp_path / "b")
-    assert len(first) == 12
+    assert len(first) == 15
     assert first == second
 
 
@@ -189,6 +192,17 @@ def test_ios_conventions(out: tuple[Path, ChatSynthManifest]) -> None:
     media = [line for line in lines if line.endswith(("image omitted", "video omitted"))]
     assert media and all(line.startswith("\u200e[") and ": \u200e" in line for line in media)
     assert any(re.match(r"^\[[^\]]+\] ~ \S", line) for line in lines)
+
+
+def test_ios_spanish_conventions(out: tuple[Path, ChatSynthManifest]) -> None:
+    lines = text_lines(out, "whatsapp-ios-es")
+    group = truth_of(out, "whatsapp-ios-es")["group"]["name"]
+    system = [line for line in lines if f"] {group}: \u200e" in line]
+    assert system and all(line.startswith("\u200e[") for line in system)
+    assert any("creó el grupo “Voluntarios”" in line for line in system)
+    assert any(line.endswith(" te añadió") for line in system)
+    media = [line for line in lines if line.endswith(("imagen omitida", "video omitido"))]
+    assert media and all(line.startswith("\u200e[") and ": \u200e" in line for line in media)
 
 
 def test_telegram_export_shape(out: tuple[Path, ChatSynthManifest]) -> None:
@@ -401,7 +415,7 @@ def test_zip_without_media_holds_the_same_text(out: tuple[Path, ChatSynthManifes
         txt = folder / manifest.by_kind("txt", layout)[0].path
         with zipfile.ZipFile(folder / manifest.by_kind("zip", layout)[0].path) as archive:
             names = archive.namelist()
-            inner = "_chat.txt" if layout == "whatsapp-ios-en" else txt.name
+            inner = "_chat.txt" if layout.startswith("whatsapp-ios") else txt.name
             assert names == [inner]
             assert archive.read(inner) == txt.read_bytes()
 
