@@ -281,13 +281,18 @@ def test_copy_of_export_under_other_name_is_the_same_import(
     assert counts(factory) == before
 
 
-def test_telegram_folder_media_are_linked(
-        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
-        case_ref: str, tmp_path: Path) -> None:
+def telegram_export(tmp_path: Path) -> Path:
+    """A small Telegram Desktop export with its photos: the `result.json` path."""
     write_media(tmp_path / "media", seed=6, images=3, videos=0, image_size=(96, 72))
     manifest = write_chat_groups(tmp_path / "chats", 6, members=20, messages=200,
                                  media_dir=tmp_path / "media" / "images", layouts=[TELEGRAM])
-    folder = (tmp_path / "chats" / manifest.by_kind("telegram_json")[0].path).parent
+    return tmp_path / "chats" / manifest.by_kind("telegram_json")[0].path
+
+
+def test_telegram_folder_media_are_linked(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, tmp_path: Path) -> None:
+    folder = telegram_export(tmp_path).parent
     done = import_chat(factory, accounts["investigator"].actor, case_ref, folder, settings)
     assert done.media.attached > 0 and done.media.linked == done.media.attached
     with transaction(factory) as session:
@@ -348,10 +353,7 @@ def test_loose_whatsapp_text_ingests_only_itself_and_its_media(
 def test_loose_telegram_result_json_ingests_only_the_photos_it_names(
         factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
         case_ref: str, tmp_path: Path) -> None:
-    write_media(tmp_path / "media", seed=6, images=3, videos=0, image_size=(96, 72))
-    manifest = write_chat_groups(tmp_path / "chats", 6, members=20, messages=200,
-                                 media_dir=tmp_path / "media" / "images", layouts=[TELEGRAM])
-    result = tmp_path / "chats" / manifest.by_kind("telegram_json")[0].path
+    result = telegram_export(tmp_path)
     folder = result.parent
     named = sorted(p.relative_to(folder).as_posix() for p in (folder / "photos").iterdir())
     others = plant_other_files(folder)

@@ -182,27 +182,26 @@ def test_spanish_wording(out: tuple[Path, ChatSynthManifest]) -> None:
         assert wording in text
 
 
-def test_ios_conventions(out: tuple[Path, ChatSynthManifest]) -> None:
-    lines = text_lines(out, "whatsapp-ios-en")
-    group = truth_of(out, "whatsapp-ios-en")["group"]["name"]
+IOS = {
+    "whatsapp-ios-en": ("created group “Study Circle”", " added you", ("image omitted",
+                                                                      "video omitted")),
+    "whatsapp-ios-es": ("creó el grupo “Voluntarios”", " te añadió", ("imagen omitida",
+                                                                     "video omitido")),
+}
+
+
+@pytest.mark.parametrize("layout", IOS)
+def test_ios_conventions(out: tuple[Path, ChatSynthManifest], layout: str) -> None:
+    created, added_you, omitted = IOS[layout]
+    lines = text_lines(out, layout)
+    group = truth_of(out, layout)["group"]["name"]
     system = [line for line in lines if f"] {group}: \u200e" in line]
     assert system and all(line.startswith("\u200e[") for line in system)
-    assert any("created group “Study Circle”" in line for line in system)
-    assert any(line.endswith(" added you") for line in system)
-    media = [line for line in lines if line.endswith(("image omitted", "video omitted"))]
+    assert any(created in line for line in system)
+    assert any(line.endswith(added_you) for line in system)
+    media = [line for line in lines if line.endswith(omitted)]
     assert media and all(line.startswith("\u200e[") and ": \u200e" in line for line in media)
     assert any(re.match(r"^\[[^\]]+\] ~ \S", line) for line in lines)
-
-
-def test_ios_spanish_conventions(out: tuple[Path, ChatSynthManifest]) -> None:
-    lines = text_lines(out, "whatsapp-ios-es")
-    group = truth_of(out, "whatsapp-ios-es")["group"]["name"]
-    system = [line for line in lines if f"] {group}: \u200e" in line]
-    assert system and all(line.startswith("\u200e[") for line in system)
-    assert any("creó el grupo “Voluntarios”" in line for line in system)
-    assert any(line.endswith(" te añadió") for line in system)
-    media = [line for line in lines if line.endswith(("imagen omitida", "video omitido"))]
-    assert media and all(line.startswith("\u200e[") and ": \u200e" in line for line in media)
 
 
 def test_telegram_export_shape(out: tuple[Path, ChatSynthManifest]) -> None:
