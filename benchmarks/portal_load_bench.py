@@ -25,16 +25,14 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2 as httpx
-from sqlalchemy import text
 
-from nigehbaan.core.db import make_engine
+from nigehbaan.core.db import make_engine, scratch_schema
 from nigehbaan.core.schema import migrate
 
 POSTGRES = os.environ.get("NIGEHBAAN_TEST_POSTGRES_URL",
@@ -73,16 +71,8 @@ def database(kind: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/portal.db"
         return
-    schema = f"nh_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(POSTGRES, "nh_bench") as url:
+        yield url
 
 
 class Portal:

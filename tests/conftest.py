@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from nigehbaan.cases import statutes
 from nigehbaan.core import auth
 from nigehbaan.core.actors import Actor, local_operator
 from nigehbaan.core.credentials import configure_password_hashing
-from nigehbaan.core.db import make_engine, make_session_factory, transaction
+from nigehbaan.core.db import make_engine, make_session_factory, scratch_schema, transaction
 from nigehbaan.core.schema import migrate
 from nigehbaan.core.settings import Settings
 from nigehbaan.models import Base
@@ -57,16 +56,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if backend() == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'nigehbaan.db'}"
         return
-    schema = f"nh_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL, f"nh_test_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
