@@ -60,6 +60,9 @@ def import_list(file: Path, fmt: str = typer.Option(..., "--format",
         f"{report.changed} changed, {report.withdrawn} withdrawn, {report.duplicates} "
         f"duplicate(s), {report.skipped} without a matchable hash; {report.entries} live "
         f"({report.seconds:.1f} s)"
+        + (f"\n  {report.cases_behind} case(s) hold evidence not matched since this version: "
+           "'nigehbaan match --all' (by each case's team) applies it" if report.cases_behind
+           else "")
         + "".join(f"\n  repeated on lines {', '.join(map(str, lines))}"
                   for lines in report.duplicate_lines)))
 

@@ -19,7 +19,7 @@ from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, session_ref
 from nigehbaan.core.db import transaction
 from nigehbaan.core.users import WebSession
-from nigehbaan.matching import catalogue, engine, links, lists, notices, review
+from nigehbaan.matching import catalogue, engine, freshness, links, lists, notices, review
 from nigehbaan.matching.api import run_options
 from nigehbaan.matching.formats import available_formats
 from nigehbaan.matching.grouped import matched_items
@@ -74,7 +74,9 @@ def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> 
                   queue=review.review_queue(db, actor, reference),
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
-                  notices=notices.notifications(db, actor, reference), run=None)
+                  notices=notices.notifications(db, actor, reference), run=None,
+                  newer=freshness.newer_versions(db, reference.upper()),
+                  last_run=freshness.last_run(db, reference.upper()))
 
 
 @router.post("/cases/{reference}/matching/run", response_class=HTMLResponse)

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
-from nigehbaan.core.clock import utcnow
+from nigehbaan.core.clock import as_utc, utcnow
 from nigehbaan.core.errors import Conflict, Invalid, NotFound
 from nigehbaan.core.roles import Permission
-from nigehbaan.matching import merge
+from nigehbaan.matching import freshness, merge
 from nigehbaan.matching.categories import CategoryMapping, load_scheme
 from nigehbaan.matching.duplicates import DuplicateFinder
 from nigehbaan.matching.entry import HashEntry as ListEntry
@@ -54,6 +54,8 @@ class ImportReport:
     skipped: int = 0
     seconds: float = 0.0
     version_id: int = 0
+    cases_behind: int = 0
+    """Cases holding evidence not matched since this version came (`freshness`)."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,8 @@ def import_list(session: Session, actor: Actor, path: Path, options: ListOptions
     version = session.get(HashListVersion, report.version_id)
     assert version is not None
     version.skipped = report.skipped
+    session.flush()
+    report.cases_behind = freshness.cases_behind(session, as_utc(version.imported_at))
     audit.record(session, actor, "hashlist.import", "hashlist", hash_list.name, detail={
         "version": report.version, "format": reader.name, "read": report.read,
         "added": report.added, "changed": report.changed, "withdrawn": report.withdrawn,

@@ -18,6 +18,7 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.evidence.queries import held_by
+from nigehbaan.matching.freshness import NewerVersion, newer_versions
 from nigehbaan.matching.links import shared_cases
 from nigehbaan.matching.models import (
     HashMatch,
@@ -43,6 +44,8 @@ class KnownSummary(BaseModel):
     """Pictures and videos no list matched and nobody reviewed yet (the review queue)."""
     unread: int
     shared: list[SharingCase]
+    newer: list[NewerVersion]
+    """List versions imported since the case's evidence was last matched (`freshness`)."""
 
 
 def case_summary(session: Session, actor: Actor, reference: str) -> KnownSummary:
@@ -74,5 +77,6 @@ def case_summary(session: Session, actor: Actor, reference: str) -> KnownSummary
                      .where(MatchNotification.case_id == case.id,
                             MatchNotification.read_at.is_(None))),
         shared=[SharingCase(reference=s.reference, visible=s.visible)
-                for s in shared_cases(session, actor, case.reference)])
+                for s in shared_cases(session, actor, case.reference)],
+        newer=newer_versions(session, case.reference))
     return summary

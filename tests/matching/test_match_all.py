@@ -36,7 +36,9 @@ def test_a_new_list_is_run_over_every_case_the_user_may_see(
     theirs, md5_3 = _case_with_picture(cli, tmp_path, 3, "outsider")
     listing = tmp_path / "list.txt"
     listing.write_text(f"{md5_1}\n{md5_2}\n{md5_3}\n")
-    run(cli, "hashlist", "import", str(listing), "--format", "plain", "--name", "national")
+    imported = run(cli, "hashlist", "import", str(listing), "--format", "plain", "--name",
+                   "national")
+    assert "3 case(s) hold evidence not matched since this version" in imported
 
     reports = json.loads(run(cli, "match", "--all", "--as", "investigator", "--json"))
     assert [(r["case"], r["new_matches"]) for r in reports] == [(first, 1), (second, 1)]

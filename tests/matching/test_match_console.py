@@ -36,11 +36,13 @@ def _items(client: TestClient, account: Account, ref: str) -> dict[str, dict[str
     return {str(i["findings"][0]["path"]).rsplit("-", 1)[-1]: i for i in listed}
 
 
-def _import(client: TestClient, admin: Account, name: str, lines: list[str]) -> None:
+def _import(client: TestClient, admin: Account, name: str, lines: list[str]) -> dict[str, Any]:
     body = "hash_type,hash,category\n" + "".join(f"{line}\n" for line in lines)
     made = client.post(f"/api/v1/hashlists/{name}/versions?format=csv&scheme=vics-us",
                        headers=admin.headers, content=body.encode())
     assert made.status_code == 201, made.text
+    report: dict[str, Any] = made.json()
+    return report
 
 
 def _rows(page: str) -> dict[str, str]:
@@ -188,3 +190,23 @@ def test_case_page_shows_known_material_figures(
     assert _figures(theirs)["items"] == "1" and _figures(theirs)["matched"].startswith("1 (0")
     assert f'<a href="/cases/{ref}">' not in theirs
     assert client.get(f"/cases/{ref}").status_code == 403
+
+
+def test_a_list_version_newer_than_the_last_run_is_named_until_the_case_matches_again(
+        client: TestClient, accounts: dict[str, Account]) -> None:
+    admin, inv = accounts["admin"], accounts["investigator"]
+    ref, _ = _matched_case(client, accounts)
+    csrf = login(client, inv)
+    assert "newer" not in _figures(client.get(f"/cases/{ref}").text)
+    assert 'id="newer-versions"' not in client.get(f"/cases/{ref}/matching").text
+    p3 = _items(client, inv, ref)["p3.png"]
+    report = _import(client, admin, "hotline", [f"md5,{p3['md5']},1"])
+    assert report["cases_behind"] >= 1
+    assert _figures(client.get(f"/cases/{ref}").text)["newer"] == (
+        f"hotline · {report['version']} (+1): match again")
+    banner = client.get(f"/cases/{ref}/matching").text
+    assert 'id="newer-versions"' in banner and f"hotline · {report['version']}" in banner
+    client.post(f"/cases/{ref}/matching/run", data={"csrf": csrf})
+    assert "newer" not in _figures(client.get(f"/cases/{ref}").text)
+    again = client.get(f"/cases/{ref}/matching").text
+    assert 'id="newer-versions"' not in again and len(_rows(again)) == 4
