@@ -18,6 +18,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.evidence import handling, queries
 from nigehbaan.evidence.api import ingest_uploads, stream_content
 from nigehbaan.evidence.store import open_vault
+from nigehbaan.matching import grouped
 from nigehbaan.matching import review as matching_review
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import redirect, render
@@ -53,7 +54,7 @@ def item_page(request: Request, sha256: str, web: ConsoleSession, db: Db) -> Res
     item = queries.item_detail(db, actor, sha256)
     events = queries.custody_report(db, actor, sha256=sha256)
     return render(request, "evidence/item.html", web, item=item, events=events,
-                  matches=matching_review.item_matches(db, actor, sha256))
+                  matches=grouped.item_decisions(db, actor, sha256, item.kind))
 
 
 @router.get("/evidence/{sha256}/preview.jpg")

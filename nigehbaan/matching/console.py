@@ -87,27 +87,17 @@ def run_page(reference: str, web: ConsoleSession, db: Db, settings: AppSettings,
     return redirect(f"/cases/{reference.upper()}/matching")
 
 
-@router.post("/cases/{reference}/matches/{match_id}/confirm")
-def confirm_page(reference: str, match_id: int, web: ConsoleSession, db: Db, csrf: Field,
-                 category: Optional = "", back: Optional = "") -> Response:
-    """From an item's page (`back`, that page's path: only an item page is accepted, so the
-    form cannot send anyone elsewhere). The item is confirmed whole, as on the matching page:
-    one decision per picture, not one per list or method that matched it."""
-    check_csrf(web, csrf)
-    review.confirm(db, _actor(web), reference, match_id, category.strip() or None,
-                   whole_item=True)
-    if ITEM_PAGE.fullmatch(back):
-        return redirect(f"{back}#known-material")
-    return redirect(f"/cases/{reference.upper()}/matching")
-
-
 @router.post("/cases/{reference}/items/{sha256}/confirm")
 def confirm_item_page(reference: str, sha256: str, web: ConsoleSession, db: Db, csrf: Field,
-                      category: Optional = "") -> Response:
-    """One decision per matched item, from the case's matching page: every match of the item
-    is confirmed with it (an empty category takes the lists' one suggestion, if they agree)."""
+                      category: Optional = "", back: Optional = "") -> Response:
+    """One decision per matched item, from the case's matching page or the item's own page
+    (`back`: only an item page is accepted, so the form cannot send anyone elsewhere). Every
+    match of the item is confirmed with it (an empty category takes the lists' one suggestion,
+    if they agree)."""
     check_csrf(web, csrf)
     review.confirm_item(db, _actor(web), reference, sha256, category.strip() or None)
+    if ITEM_PAGE.fullmatch(back):
+        return redirect(f"{back}#known-material")
     return redirect(f"/cases/{reference.upper()}/matching#matches")
 
 

@@ -18,7 +18,7 @@ from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.matching.categories import load_scheme
 from nigehbaan.matching.models import HashList, HashMatch
-from nigehbaan.matching.review import case_matches
+from nigehbaan.matching.review import case_matches, item_matches
 from nigehbaan.matching.views import ItemMatches, MatchView
 
 
@@ -37,10 +37,7 @@ def matched_items(session: Session, actor: Actor, reference: str) -> list[ItemMa
         by_item[match.sha256].append(match)
     if not by_item:
         return []
-    schemes = {name: target or scheme for name, target, scheme in session.execute(
-        select(HashList.name, HashList.target_scheme, HashList.scheme).where(
-            HashList.name.in_({m.list for ms in by_item.values() for m in ms}))).all()}
-    grades = {name: _severities(scheme) for name, scheme in schemes.items()}
+    grades = _grades(session, {m.list for ms in by_item.values() for m in ms})
     kinds: dict[str, str] = {}
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for sha256, kind, source, path in session.execute(
@@ -56,6 +53,23 @@ def matched_items(session: Session, actor: Actor, reference: str) -> list[ItemMa
                               i.severity if i.severity is not None else 1 << 30,
                               i.found, i.sha256))
     return items
+
+
+def item_decisions(session: Session, actor: Actor, sha256: str, kind: str
+                   ) -> dict[str, ItemMatches]:
+    """An item's page: its matches per case the reader may see, each case one decision."""
+    by_case = item_matches(session, actor, sha256)
+    grades = _grades(session, {m.list for ms in by_case.values() for m in ms})
+    return {reference: _item(sha256, kind, [], matches, grades)
+            for reference, matches in by_case.items()}
+
+
+def _grades(session: Session, lists: set[str]) -> dict[str, dict[str, int | None]]:
+    """List name → its category codes' severities (in the unit's scheme when it maps one)."""
+    schemes = {name: target or scheme for name, target, scheme in session.execute(
+        select(HashList.name, HashList.target_scheme, HashList.scheme).where(
+            HashList.name.in_(lists))).all()}
+    return {name: _severities(scheme) for name, scheme in schemes.items()}
 
 
 def _item(sha256: str, kind: str, places: list[tuple[str, str]], matches: list[MatchView],

@@ -120,17 +120,14 @@ def badges(session: Session, actor: Actor, reference: str) -> dict[str, ItemBadg
 
 
 def confirm(session: Session, actor: Actor, reference: str, match_id: int,
-            category: str | None = None, *, whole_item: bool = False) -> MatchConfirmation:
-    """Accept the suggestion (or record another category): the item is marked reviewed with
-    it in this case, a custody event, and the confirmation keeps what was suggested.
-    `whole_item`: the item's other matches are confirmed with it (the console's one decision
-    per picture); without it only this match is, as the API has always done."""
+            category: str | None = None) -> MatchConfirmation:
+    """Accept the suggestion (or record another category) for one match, as the API does: the
+    item is marked reviewed with it in this case, a custody event, and the confirmation keeps
+    what was suggested. The console confirms whole items (`confirm_item`)."""
     case = load_case(session, actor, reference, Permission.CASE_READ)
     rows = _case_match_rows(session, case, HashMatch.id == match_id)
     if not rows:
         raise NotFound(f"no match {match_id} in case {case.reference}")
-    if whole_item:
-        rows = _case_match_rows(session, case, EvidenceItem.sha256 == rows[0][2])
     done = _confirm_rows(session, actor, case, rows, category)
     return next(c for c in done if c.match_id == match_id)
 

@@ -123,21 +123,28 @@ def test_lists_that_disagree_prefill_nothing_and_need_a_choice(
     assert missing.status_code == 404 and "has no match in case" in missing.text
 
 
-def test_confirming_one_match_on_the_item_page_confirms_the_item(
+def test_the_item_page_confirms_the_item_once_per_case(
         client: TestClient, accounts: dict[str, Account]) -> None:
     analyst = accounts["analyst"]
     ref, sha = _matched_case(client, accounts)
     csrf = login(client, analyst)
     page = client.get(f"/evidence/{sha['p0']}").text
-    forms = re.findall(rf'action="/cases/{ref}/matches/(\d+)/confirm"', page)
-    assert len(forms) == 2
-    client.post(f"/cases/{ref}/matches/{forms[1]}/confirm", data={
-        "csrf": csrf, "category": "2", "back": f"/evidence/{sha['p0']}"})
+    assert page.count('data-match="') == 2  # matched by MD5 and by PDQ: two rows, one form
+    forms = re.findall(r'action="(/cases/[^"]+/confirm)"', page)
+    assert forms == [f"/cases/{ref}/items/{sha['p0']}/confirm"]
+    done = client.post(forms[0], data={"csrf": csrf, "category": "2",
+                                       "back": f"/evidence/{sha['p0']}"},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/evidence/{sha['p0']}#known-material"
     page = client.get(f"/evidence/{sha['p0']}").text
-    assert "/confirm" not in page and page.count("2 by analyst") == 2
+    assert "/confirm" not in page and "confirmed: 2 by analyst" in page
+    elsewhere = client.post(forms[0], data={"csrf": csrf, "category": "2",
+                                            "back": "https://example.org/"},
+                            follow_redirects=False)
+    assert elsewhere.headers["location"] == f"/cases/{ref}/matching#matches"
     api = client.get(f"/api/v1/cases/{ref}/matches", headers=analyst.headers).json()
-    assert {m["id"]: m["confirmed"] for m in api if m["sha256"] == sha["p0"]} == {
-        int(f): "2" for f in forms}
+    assert [m["confirmed"] for m in api if m["sha256"] == sha["p0"]] == ["2", "2"]
     # The API's own confirmation stays one match at a time.
     p1 = [m["id"] for m in api if m["sha256"] == sha["p1"]]
     done = client.post(f"/api/v1/cases/{ref}/matches/{p1[0]}/confirmation",
