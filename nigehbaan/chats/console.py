@@ -67,8 +67,8 @@ async def upload(request: Request, reference: str, web: ConsoleSession,
 
 @router.get("/cases/{reference}/chats/{group_id}", response_class=HTMLResponse)
 def group_page(request: Request, reference: str, group_id: int, web: ConsoleSession, db: Db,
-               triage: str = "", country: str = "", indicator: str = "",
-               sort: str = "triage") -> Response:
+               settings: AppSettings, triage: str = "", country: str = "",
+               indicator: str = "", sort: str = "triage") -> Response:
     actor = _actor(web)
     group = queries.load_group(db, actor, reference, group_id)
     everyone = queries.members(db, actor, reference, group_id, audit_read=False)
@@ -82,7 +82,7 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
     return render(request, "chats/group.html", web, reference=reference.upper(),
                   group=queries.group_view(group, reference.upper()), members=shown,
                   total=len(everyone), counts=counts, countries=queries.countries(everyone),
-                  codes=codes, categories=CATEGORIES,
+                  codes=codes, categories=CATEGORIES, home=settings.default_region,
                   media=known.summary(db, group.case_id, group.id),
                   shown_media=shared[:MEDIA_SHOWN],
                   filters={"triage": triage, "country": country, "indicator": indicator,

@@ -109,7 +109,10 @@ async def platform_report(web: ConsoleSession, db: Db, settings: AppSettings, cs
 
 
 @router.get("/cases/{reference}/international", response_class=HTMLResponse)
-def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
+def case_page(request: Request, reference: str, web: ConsoleSession, db: Db,
+              country: str = "") -> Response:
+    """`country` preselects the package's country (the chat group page links here from its
+    country breakdown)."""
     actor = _actor(web)
     case = load_case(db, actor, reference)
     return render(request, "referrals/case.html", web,
@@ -118,7 +121,8 @@ def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> 
                   countries=sorted({*attribution.countries_of(db, case),
                                     *(code for provider in people_providers
                                       for code in provider.countries(db, case))}),
-                  referrals=outgoing.list_referrals(db, actor, reference=case.reference))
+                  referrals=outgoing.list_referrals(db, actor, reference=case.reference),
+                  chosen=country.strip().upper())
 
 
 @router.post("/cases/{reference}/packages")

@@ -221,3 +221,15 @@ def test_the_console_offers_the_countries_of_the_chat_members(
     offered = set(re.findall(r'<option value="([A-Z]{2})">', page.text))
     assert {m["country"] for m in chat_case.truth["members"]
             if m in numbered(chat_case.truth, m["country"])} <= offered
+    chats = client.get(f"/cases/{chat_case.reference}/chats").text
+    group = re.search(rf'href="(/cases/{chat_case.reference}/chats/\d+)"', chats)
+    assert group is not None
+    page_text = client.get(group.group(1)).text
+    start = page_text.index('id="countries"')
+    breakdown = page_text[start:page_text.index("</ul>", start)]
+    links = re.findall(r'href="(/cases/[^"]+/international\?country=([A-Z]{2})#build-form)"',
+                       breakdown)
+    assert "ES" in {code for _, code in links} and "PK" not in {code for _, code in links}
+    spain = next(link for link, code in links if code == "ES")
+    chosen = re.findall(r'<option value="([A-Z]{2})" selected>', client.get(spain).text)
+    assert chosen == ["ES"]
