@@ -65,6 +65,10 @@ async def upload(request: Request, reference: str, web: ConsoleSession,
     return redirect(f"/cases/{reference.upper()}/chats/{view.group.id}")
 
 
+POSITION_UNIT = {"whatsapp": "line", "telegram": "message #"}
+"""What a record's position counts: the export's lines, or Telegram's messages array."""
+
+
 @router.get("/cases/{reference}/chats/{group_id}", response_class=HTMLResponse)
 def group_page(request: Request, reference: str, group_id: int, web: ConsoleSession, db: Db,
                settings: AppSettings, triage: str = "", country: str = "",
@@ -83,6 +87,7 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
                   group=queries.group_view(group, reference.upper()), members=shown,
                   total=len(everyone), counts=counts, countries=queries.countries(everyone),
                   codes=codes, categories=CATEGORIES, home=settings.default_region,
+                  unit=POSITION_UNIT.get(group.format, "position"),
                   media=known.summary(db, group.case_id, group.id),
                   shown_media=shared[:MEDIA_SHOWN],
                   filters={"triage": triage, "country": country, "indicator": indicator,
@@ -93,9 +98,12 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}", response_class=HTMLResponse)
 def member_page(request: Request, reference: str, group_id: int, member_id: int,
                 web: ConsoleSession, db: Db) -> Response:
-    view, entries = queries.timeline(db, _actor(web), reference, group_id, member_id)
+    actor = _actor(web)
+    view, entries = queries.timeline(db, actor, reference, group_id, member_id)
+    group = queries.load_group(db, actor, reference, group_id)
     return render(request, "chats/member.html", web, reference=reference.upper(),
-                  group_id=group_id, member=view, entries=entries, categories=CATEGORIES)
+                  group_id=group_id, member=view, entries=entries, categories=CATEGORIES,
+                  unit=POSITION_UNIT.get(group.format, "position"))
 
 
 @router.post("/cases/{reference}/chats/{group_id}/members/{member_id}/decision")

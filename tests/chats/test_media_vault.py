@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -239,6 +240,8 @@ def test_console_shows_blurred_media_with_badges_and_api_imports(
     member = client.get(f"/cases/{case_ref}/chats/{group}/members/{poster}")
     assert f'src="/evidence/{export.sha256}/preview.jpg"' in member.text
     assert "suggested 1" in member.text
+    assert "<th>Line</th>" in member.text and re.search(r"image at line \d+", member.text)
+    assert re.search(r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d → ", page.text)
     preview = client.get(f"/evidence/{export.sha256}/preview.jpg")
     assert preview.status_code == 200 and preview.headers["content-type"] == "image/jpeg"
 
