@@ -1,7 +1,7 @@
 """Parse speed and memory of our WhatsApp parser beside whatstk on the issue's synth group.
 
 Run: /work/venv/bin/python benchmarks/chat_parse_bench.py [--members 1600] [--messages 200000]
-     [--runs 3] [--seed 7]
+     [--runs 3] [--seed 7] [--profile]
 
 The export is the `synth` Android English group (day-first, 24-hour) that issue 5 names, written
 by `nigehbaan.synth.chats.write_chat_groups`. Both parsers run `--runs` times, alternately, on
@@ -120,6 +120,17 @@ def _times(runs: list[Run]) -> str:
             f"CPU best {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s")
 
 
+def profile(path: Path, rows: int = 15) -> None:
+    """Where our parse spends its time: cProfile of one parse, by own time (profiling slows
+    Python calls, so read the shares, not the seconds)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(parse, path)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(rows)
+
+
 def child_peak(path: Path) -> None:
     parse(path)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
@@ -139,6 +150,7 @@ def main() -> None:
     options.add_argument("--messages", type=int, default=200_000)
     options.add_argument("--runs", type=int, default=3)
     options.add_argument("--seed", type=int, default=7)
+    options.add_argument("--profile", action="store_true", help="also profile one parse")
     options.add_argument("--peak-of", type=Path, help=argparse.SUPPRESS)
     args = options.parse_args()
     if args.peak_of:
@@ -179,6 +191,8 @@ def main() -> None:
                   f"{statistics.median(others) / statistics.median(mine):.1f}x median-to-median")
         compare(our, their)
         print(f"peak memory of our parse (child process max RSS): {peak} MB")
+        if args.profile:
+            profile(path)
 
 
 if __name__ == "__main__":
