@@ -22,7 +22,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
-from nigehbaan.chats.analysis import Analysis, Result
+from nigehbaan.chats.analysis import Analysis, MemberResult, Result
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.model import ChatFormat, MemberRef, Message, Record
@@ -139,22 +139,32 @@ class _Writer:
     def __init__(self, session: Session, group_id: int, hashes: MediaHashes) -> None:
         self.session, self.group_id, self.hashes = session, group_id, hashes
         self.member_ids: dict[str, int] = {}
+        self.new_members: dict[str, dict[str, Any]] = {}
         self.messages: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.media: list[dict[str, Any]] = []
 
-    def member(self, ref: MemberRef | None) -> int | None:
+    def member(self, ref: MemberRef | None) -> str | None:
+        """The member's key, standing for its row id until `flush` has inserted it."""
         if ref is None:
             return None
-        found = self.member_ids.get(ref.key)
-        if found is None:
-            found = self.session.execute(insert(ChatMember).values(
-                group_id=self.group_id, key=ref.key[:300], display_name=ref.label[:300],
-                aliases=[], phone_e164=ref.phone_e164, country=ref.country or "",
-                telegram_id=ref.telegram_id, is_owner=ref.is_owner,
-            ).returning(ChatMember.id)).scalar_one()
-            self.member_ids[ref.key] = found
-        return found
+        if ref.key not in self.member_ids and ref.key not in self.new_members:
+            self.new_members[ref.key] = {
+                "group_id": self.group_id, "key": ref.key[:300], "display_name": ref.label[:300],
+                "aliases": [], "phone_e164": ref.phone_e164, "country": ref.country or "",
+                "telegram_id": ref.telegram_id, "is_owner": ref.is_owner}
+        return ref.key
+
+    def _insert_members(self) -> None:
+        """New members in one statement, their ids in the order given (keys are cut to 300
+        characters in the row, so they are matched by order, not read back)."""
+        if not self.new_members:
+            return
+        made = self.session.execute(
+            insert(ChatMember).returning(ChatMember.id, sort_by_parameter_order=True),
+            list(self.new_members.values())).scalars().all()
+        self.member_ids.update(zip(self.new_members, made, strict=True))
+        self.new_members.clear()
 
     def add(self, record: Record) -> None:
         if isinstance(record, Message):
@@ -192,9 +202,14 @@ class _Writer:
                 "forwarded": bool(msg.forwarded_from)})
 
     def flush(self) -> None:
+        self._insert_members()
+        ids = self.member_ids
         for table, rows in ((ChatMessage, self.messages), (ChatEvent, self.events),
                             (ChatMedia, self.media)):
             if rows:
+                for row in rows:
+                    if row["member_id"] is not None:
+                        row["member_id"] = ids[row["member_id"]]
                 self.session.execute(insert(table), rows)
                 rows.clear()
 
@@ -213,17 +228,9 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
         for table in (ChatMessage, ChatEvent, ChatMedia):
             session.execute(update(table).where(table.member_id == old).values(member_id=new))
         session.execute(delete(ChatMember).where(ChatMember.id == old))
-    for key, member in result.members.items():
-        person, tally, pos, advice = member.person, member.tally, member.position, member.triage
-        session.execute(update(ChatMember).where(ChatMember.id == ids[key]).values(
-            display_name=person.display_name[:300], aliases=list(person.aliases),
-            phone_e164=person.phone_e164, country=person.country or "",
-            telegram_id=person.telegram_id, is_owner=person.is_owner,
-            mention_only=person.mention_only, messages=tally.messages, media=tally.media,
-            added_count=tally.added_count,
-            pagerank=pos.pagerank if pos else 0.0, betweenness=pos.betweenness if pos else 0.0,
-            core=pos.core if pos else 0, removal_effect=pos.removal_effect if pos else 0,
-            triage=advice.category, triage_rule=advice.rule, triage_score=advice.score))
+    figures = [_member_figures(ids[key], member) for key, member in result.members.items()]
+    for start in range(0, len(figures), BATCH):
+        session.execute(update(ChatMember), figures[start:start + BATCH])
     rows = [{"member_id": ids[key], "code": i.code, "detail": i.detail,
              "evidence": list(i.evidence)}
             for key, member in result.members.items() for i in member.indicators]
@@ -233,6 +240,20 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
     for model, batch in ((ChatIndicator, rows), (ChatEdge, edges)):
         for start in range(0, len(batch), BATCH):
             session.execute(insert(model), batch[start:start + BATCH])
+
+
+def _member_figures(member_id: int, member: MemberResult) -> dict[str, Any]:
+    """One member's row after triage, for a bulk update by primary key."""
+    person, tally, pos, advice = member.person, member.tally, member.position, member.triage
+    return {
+        "id": member_id, "display_name": person.display_name[:300],
+        "aliases": list(person.aliases), "phone_e164": person.phone_e164,
+        "country": person.country or "", "telegram_id": person.telegram_id,
+        "is_owner": person.is_owner, "mention_only": person.mention_only,
+        "messages": tally.messages, "media": tally.media, "added_count": tally.added_count,
+        "pagerank": pos.pagerank if pos else 0.0, "betweenness": pos.betweenness if pos else 0.0,
+        "core": pos.core if pos else 0, "removal_effect": pos.removal_effect if pos else 0,
+        "triage": advice.category, "triage_rule": advice.rule, "triage_score": advice.score}
 
 
 def _report(stream: ChatStream, result: Result) -> dict[str, Any]:
