@@ -202,6 +202,8 @@ class _Writer:
                 "forwarded": bool(msg.forwarded_from)})
 
     def flush(self) -> None:
+        """Rows go out as plain executemany on the session's connection: nothing here is an
+        object the session must track, and the ORM's bulk path cost a fifth of an import."""
         self._insert_members()
         ids = self.member_ids
         for table, rows in ((ChatMessage, self.messages), (ChatEvent, self.events),
@@ -210,7 +212,7 @@ class _Writer:
                 for row in rows:
                     if row["member_id"] is not None:
                         row["member_id"] = ids[row["member_id"]]
-                self.session.execute(insert(table), rows)
+                self.session.connection().execute(insert(table), rows)
                 rows.clear()
 
 
