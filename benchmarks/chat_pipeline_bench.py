@@ -33,7 +33,7 @@ def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
     """Runs in a child process: one phase, its wall time and its peak RSS."""
     from collections import Counter
 
-    from nigehbaan.chats.analysis import Analysis
+    from nigehbaan.chats.analysis import analyse
     from nigehbaan.chats.registry import open_chats
 
     started = time.perf_counter()
@@ -44,11 +44,7 @@ def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
         detail = {"messages": kinds["Message"], "events": kinds["SystemEvent"]}
     elif phase == "pipeline":
         stream = next(iter(open_chats(export)))
-        analysis = Analysis(stream.header.format)
-        add = analysis.add
-        for record in stream:
-            add(record)
-        result = analysis.finish()
+        result = analyse(stream, stream.header.format)
         advice = Counter(m.triage.category for m in result.members.values())
         detail = {"members": result.counted_members, **advice}
     else:

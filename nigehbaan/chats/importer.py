@@ -36,7 +36,7 @@ from nigehbaan.chats.models import (
     ChatMessage,
 )
 from nigehbaan.chats.registry import DateOrder, open_chats
-from nigehbaan.chats.stream import ChatStream
+from nigehbaan.chats.stream import ChatStream, cycles_paused
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.errors import Invalid
@@ -95,11 +95,12 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
             analysis = Analysis(head.format, default_region=default_region,
                                 owner_phone=owner_phone, content_key=hashes)
             writer = _Writer(session, group.id, hashes)
-            for record in stream:
-                analysis.add(record)
-                writer.add(record)
-            writer.flush()
-        result = analysis.finish()
+            with cycles_paused():  # as in `analysis.analyse`
+                for record in stream:
+                    analysis.add(record)
+                    writer.add(record)
+                writer.flush()
+                result = analysis.finish()
     except ChatParseError as error:
         raise Invalid(str(error)) from None
     _store_result(session, group, writer, result)
