@@ -13,6 +13,8 @@ from nigehbaan.cases.identifiers import IdentifierKind
 from nigehbaan.cases.lifecycle import Status
 from nigehbaan.cases.person_roles import PersonRole
 from nigehbaan.cases.schemas import ApprovalIn, CaseIn, MoveIn, PersonIn
+from nigehbaan.chats.queries import list_groups
+from nigehbaan.chats.triage.rules import CATEGORIES
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, session_ref
 from nigehbaan.core.users import WebSession
@@ -64,7 +66,8 @@ def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> 
     actor = _actor(web)
     detail = queries.case_detail(db, actor, reference)
     return render(request, "case.html", web, case=detail, roles=list(PersonRole),
-                  kinds=list(IdentifierKind), known=case_summary(db, actor, reference))
+                  kinds=list(IdentifierKind), known=case_summary(db, actor, reference),
+                  groups=list_groups(db, actor, reference), categories=CATEGORIES)
 
 
 @router.post("/cases/{reference}/move")

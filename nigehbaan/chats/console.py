@@ -103,7 +103,7 @@ def member_page(request: Request, reference: str, group_id: int, member_id: int,
     group = queries.load_group(db, actor, reference, group_id)
     return render(request, "chats/member.html", web, reference=reference.upper(),
                   group_id=group_id, member=view, entries=entries, categories=CATEGORIES,
-                  unit=POSITION_UNIT.get(group.format, "position"))
+                  unit=POSITION_UNIT.get(group.format, "position"), group_title=group.title)
 
 
 @router.post("/cases/{reference}/chats/{group_id}/members/{member_id}/decision")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
@@ -49,10 +49,19 @@ def group_view(group: ChatGroup, case_reference: str) -> GroupView:
 
 
 def list_groups(session: Session, actor: Actor, reference: str) -> list[GroupView]:
+    """The case's groups, each with its members counted by triage advice (numbers only
+    mentioned too, as on the group page: a child whose number others posted is one)."""
     case = load_case(session, actor, reference)
     groups = session.execute(select(ChatGroup).where(ChatGroup.case_id == case.id)
-                             .order_by(ChatGroup.id)).scalars()
-    return [group_view(g, case.reference) for g in groups]
+                             .order_by(ChatGroup.id)).scalars().all()
+    advice: dict[int, dict[str, int]] = {g.id: {} for g in groups}
+    for group_id, category, count in session.execute(
+            select(ChatMember.group_id, ChatMember.triage, func.count())
+            .where(ChatMember.group_id.in_(advice))
+            .group_by(ChatMember.group_id, ChatMember.triage)).all():
+        advice[group_id][category] = int(count)
+    return [group_view(g, case.reference).model_copy(update={"advice": advice[g.id]})
+            for g in groups]
 
 
 def load_group(session: Session, actor: Actor, reference: str, group_id: int,

@@ -68,6 +68,8 @@ class GroupView(BaseModel):
     imported_by: str
     imported_at: datetime
     report: dict[str, Any]
+    advice: dict[str, int] = {}
+    """Members, and numbers only mentioned, by triage advice; in group lists."""
 
 
 class MediaImportView(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -65,6 +66,8 @@ def test_upload_members_decide_export(client: TestClient, accounts: dict[str, Ac
     assert "<gexf" in client.get(f"{base}/export/gexf", headers=analyst.headers).text
     other_unit = client.get(f"{base}/members", headers=accounts["outsider"].headers)
     assert other_unit.status_code == 403
+    listed = client.get(f"/api/v1/cases/{ref}/chats", headers=analyst.headers).json()
+    assert listed[0]["advice"] == Counter(m["triage"] for m in everyone)
 
 
 def test_bad_upload_is_a_422_with_one_line(client: TestClient,
@@ -110,3 +113,7 @@ def test_console_upload_group_page_and_decision(client: TestClient,
                          follow_redirects=False)
     assert posted.status_code == 303
     assert "added by the owner, silent" in client.get(url).text
+    case_page = client.get(f"/cases/{ref}").text
+    summary = case_page[case_page.index('id="chat-groups-summary"'):]
+    assert f'href="/cases/{ref}/chats/{member.group(1)}"' in summary
+    assert re.search(r"\d+ members(?: \([^)]*\))? · <a [^>]*\?triage=", summary)
