@@ -80,9 +80,8 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
     if existing is not None:
         return ImportOutcome(existing, False)
     try:
-        stream = _group_stream(lambda: open_chats(file, date_order=date_order,
-                                                  default_region=default_region,
-                                                  owner_name=owner))
+        stream = open_group(file, date_order=date_order, owner=owner,
+                            default_region=default_region)
         head = stream.header
         group = ChatGroup(case_id=case.id, format=head.format.value, title=head.title or "",
                           chat_type=head.chat_type, chat_ref=head.chat_id or "",
@@ -112,6 +111,13 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
         "messages": group.report["messages"], "events": group.report["events"],
         "members": group.report["members"]})
     return ImportOutcome(group, True)
+
+
+def open_group(file: Path, *, date_order: DateOrder | None, owner: str | None,
+               default_region: str) -> ChatStream:
+    """The chat an import takes from the export file, as a stream of its records."""
+    return _group_stream(lambda: open_chats(file, date_order=date_order,
+                                            default_region=default_region, owner_name=owner))
 
 
 def _group_stream(open_streams: Callable[[], Iterator[ChatStream]]) -> ChatStream:

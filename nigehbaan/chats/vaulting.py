@@ -35,7 +35,7 @@ from nigehbaan.chats import importer, known, queries
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.model import Message
 from nigehbaan.chats.models import ChatGroup, ChatMedia
-from nigehbaan.chats.registry import DateOrder, open_chats
+from nigehbaan.chats.registry import DateOrder
 from nigehbaan.chats.views import ImportView, MediaImportView
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
@@ -75,7 +75,8 @@ def ingest_scope(path: Path, *, date_order: DateOrder | None, owner: str | None,
 
 def media_beside(export: Path, *, date_order: DateOrder | None, owner: str | None,
                  default_region: str) -> set[str]:
-    """The media files the parser found next to a loose export, relative to its folder.
+    """The media files the parser found next to a loose export, relative to its folder: of
+    the chat the import took (a full Telegram export holds others, which stay out).
 
     Parsed again with the import's own options, streamed, because only the parser knows which
     files the export names. A path outside the folder stays `../…` so the vault refuses it
@@ -83,12 +84,12 @@ def media_beside(export: Path, *, date_order: DateOrder | None, owner: str | Non
     folder = export.parent.resolve()
     found: set[str] = set()
     try:
-        for stream in open_chats(export, date_order=date_order, default_region=default_region,
-                                 owner_name=owner):
-            for record in stream:
-                media = record.media if isinstance(record, Message) else None
-                if media is not None and media.path:
-                    found.add(Path(os.path.relpath(media.path, folder)).as_posix())
+        stream = importer.open_group(export, date_order=date_order, owner=owner,
+                                     default_region=default_region)
+        for record in stream:
+            media = record.media if isinstance(record, Message) else None
+            if media is not None and media.path:
+                found.add(Path(os.path.relpath(media.path, folder)).as_posix())
     except ChatParseError as error:
         raise Invalid(str(error)) from None
     return found

@@ -368,3 +368,29 @@ def test_loose_telegram_result_json_ingests_only_the_photos_it_names(
     assert set(recorded) == {f"{folder.name}/{name}" for name in ("result.json", *named)}
     assert not others & set(recorded.values())
     assert linked_media(factory) <= set(recorded.values())
+
+
+def test_full_telegram_export_brings_only_the_imported_chats_photos(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, tmp_path: Path) -> None:
+    """A full export (every chat of the account) lies loose: the group is imported, and a
+    personal chat's photo beside it is that chat's, not the group's evidence."""
+    photos = tmp_path / "export" / "photos"
+    photos.mkdir(parents=True)
+    for name, colour in (("group.jpg", (200, 30, 30)), ("personal.jpg", (30, 30, 200))):
+        Image.new("RGB", (48, 48), colour).save(photos / name, "JPEG")
+
+    def chat(name: str, kind: str, ident: int, photo: str) -> dict[str, Any]:
+        return {"name": name, "type": kind, "id": ident, "messages": [
+            {"id": 1, "type": "message", "date_unixtime": "1705140000", "from": "A",
+             "from_id": "user1", "text": "hi"},
+            {"id": 2, "type": "message", "date_unixtime": "1705140060", "from": "A",
+             "from_id": "user1", "text": "", "photo": f"photos/{photo}"}]}
+
+    result = tmp_path / "export" / "result.json"
+    result.write_text(json.dumps({"chats": {"list": [
+        chat("Friend", "personal_chat", 1, "personal.jpg"),
+        chat("Group", "private_supergroup", 2, "group.jpg")]}}), "utf-8")
+    done = import_chat(factory, accounts["investigator"].actor, case_ref, result, settings)
+    assert done.media.attached == done.media.linked == 1
+    assert set(vaulted(factory)) == {"export/result.json", "export/photos/group.jpg"}
