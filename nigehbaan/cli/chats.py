@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from nigehbaan.chats import queries, vaulting
-from nigehbaan.chats.views import ImportView, MemberView
+from nigehbaan.chats.views import DecisionIn, ImportView, MemberView
 from nigehbaan.cli.common import AsUser, Json, acting, database, emit, handles_errors, settings
 from nigehbaan.core.db import make_engine, make_session_factory
 from nigehbaan.core.errors import Invalid
@@ -80,12 +80,34 @@ def members(case: str = typer.Option(..., "--case", help="Case reference."),
             group: int = typer.Option(0, "--group", help="One chat group (default: all)."),
             triage: str = typer.Option("", "--triage", help="Only this triage category."),
             country: str = typer.Option("", "--country", help="Only this country (ISO)."),
+            indicator: str = typer.Option("", "--indicator",
+                                          help="Only members with this indicator code."),
             as_user: str = AsUser, as_json: bool = Json) -> None:
     """Members with country, indicators and triage advice (JSON: one object per member)."""
     with database(settings()) as session:
         rows = queries.members(session, acting(session, as_user), case, group or None,
-                               triage=triage, country=country)
+                               triage=triage, country=country, indicator=indicator)
     emit(rows, as_json, lambda: _table(rows))
+
+
+@app.command("decide")
+@handles_errors
+def decide(case: str = typer.Option(..., "--case", help="Case reference."),
+           group: int = typer.Option(..., "--group", help="Chat group id."),
+           member: int = typer.Option(..., "--member", help="Member id (from `chat members`)."),
+           category: str = typer.Option(..., "--category", help="priority_suspect, "
+                                        "possible_victim, passive or undetermined."),
+           reason: str = typer.Option(..., "--reason", help="Why (kept with the decision)."),
+           as_user: str = AsUser, as_json: bool = Json) -> None:
+    """Record an analyst's category for a member, with the reason, beside the tool's advice
+    (audited; the latest decision is the one shown)."""
+    decision = DecisionIn.model_validate({"category": category, "reason": reason})
+    with database(settings()) as session:
+        row = queries.decide(session, acting(session, as_user), case, group, member, decision)
+        done = {"member_id": row.member_id, "category": row.category, "reason": row.reason,
+                "advice": row.advice, "decided_by": row.decided_by}
+    emit(done, as_json, lambda: f"member {done['member_id']}: {done['category']} (advice was "
+                                f"{done['advice']}), recorded for {done['decided_by']}")
 
 
 def _table(rows: list[MemberView]) -> str:

@@ -159,8 +159,9 @@ def test_cli_import_and_members(settings: Settings, case_ref: str, tmp_path: Pat
     path = tmp_path / "WhatsApp Chat with Walk.txt"
     path.write_text(GOOD, encoding="utf-8")
     runner = CliRunner()
-    done = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref])
+    done = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref, "--json"])
     assert done.exit_code == 0, done.output
+    group = json.loads(done.output)["group"]["id"]
     again = runner.invoke(app, ["chat", "import", str(path), "--case", case_ref])
     assert "nothing changed" in again.output
     listed = runner.invoke(app, ["chat", "members", "--case", case_ref, "--json"])
@@ -171,6 +172,25 @@ def test_cli_import_and_members(settings: Settings, case_ref: str, tmp_path: Pat
     assert {r["country"] for r in rows} >= {"PK", "ES"}
     table = runner.invoke(app, ["chat", "members", "--case", case_ref])
     assert "triage" in table.output
+    with_code = next(r for r in rows if r["indicators"])
+    code = with_code["indicators"][0]["code"]
+    only = json.loads(runner.invoke(app, ["chat", "members", "--case", case_ref, "--indicator",
+                                          code, "--json"]).output)
+    assert only and all(any(i["code"] == code for i in r["indicators"]) for r in only)
+    assert len(only) <= len(rows)
+
+    member = ["chat", "decide", "--case", case_ref, "--group", str(group), "--member",
+              str(with_code["member_id"])]
+    decided = runner.invoke(app, [*member, "--category", "passive", "--reason",
+                                  "added by the owner, never wrote", "--json"])
+    assert decided.exit_code == 0, decided.output
+    assert json.loads(decided.output)["advice"] == with_code["triage"]
+    after = json.loads(runner.invoke(app, ["chat", "members", "--case", case_ref,
+                                           "--json"]).output)
+    shown = next(r for r in after if r["member_id"] == with_code["member_id"])
+    assert shown["decision"]["category"] == "passive"
+    bad = runner.invoke(app, [*member, "--category", "guilty", "--reason", "no reason at all"])
+    assert bad.exit_code == 1 and "category" in bad.output and "Traceback" not in bad.output
 
 
 def test_cli_ambiguous_date_order_asks(settings: Settings, case_ref: str, tmp_path: Path,
