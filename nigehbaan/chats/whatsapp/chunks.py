@@ -4,10 +4,11 @@ Per-line and per-message Python was the whole cost of a parse (7 s for 200,000 m
 than whatstk). Here each chunk of decoded text is scanned with numpy (`templates`, `scan`), as
 one byte per character when its header shapes allow (`codes.narrow`); block boundaries come
 from array offsets, and the ordinary message (a known sender, plain text) is built by `map` over
-slices without a Python-level step per message. Only what needs judgement goes through
+slices without a Python-level step per message; so is a body that only says "deleted" or
+"media omitted" (`BodyReader.canned`). Only what needs judgement goes through
 `_ChatReader.record`, one message at a time and in file order (`marks` finds it): system
 lines, new senders, names holding `: ` and the lines of their first part (`Nadia` of `Nadia:
-Work`), lines holding a system wording, media, mentions, deletions, edits, left-to-right marks.
+Work`), lines holding a system wording, attached files, mentions, edits, left-to-right marks.
 
 The cyclic garbage collector is paused while a chunk's records are built: they are acyclic
 tuples and strings, yet each 700 new tuples would start a collection that walks every record
