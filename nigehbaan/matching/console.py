@@ -69,14 +69,14 @@ def import_page(request: Request, web: ConsoleSession, settings: AppSettings, cs
 @router.get("/cases/{reference}/matching", response_class=HTMLResponse)
 def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
     actor = _actor(web)
+    items = matched_items(db, actor, reference)  # checks the reader may see the case
+    since = freshness.last_run(db, reference.upper())
     return render(request, "matching/case.html", web, reference=reference.upper(),
-                  items=matched_items(db, actor, reference),
-                  queue=review.review_queue(db, actor, reference),
+                  items=items, queue=review.review_queue(db, actor, reference),
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
                   notices=notices.notifications(db, actor, reference), run=None,
-                  newer=freshness.newer_versions(db, reference.upper()),
-                  last_run=freshness.last_run(db, reference.upper()))
+                  newer=freshness.newer_versions(db, reference.upper(), since), last_run=since)
 
 
 @router.post("/cases/{reference}/matching/run", response_class=HTMLResponse)

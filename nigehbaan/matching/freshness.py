@@ -44,14 +44,14 @@ def last_run(session: Session, reference: str) -> datetime | None:
     return None if found is None else as_utc(found)
 
 
-def newer_versions(session: Session, reference: str) -> list[NewerVersion]:
-    """List versions imported after the case's last run (every version, if it never ran);
-    none for a case without evidence. The caller has checked the reader may see the case."""
+def newer_versions(session: Session, reference: str, since: datetime | None
+                   ) -> list[NewerVersion]:
+    """List versions imported after `since`, the case's `last_run` (every version, if it never
+    ran); none for a case without evidence. The caller has checked the reader may see it."""
     holds = session.scalar(select(CaseItem.case_id).join(Case, Case.id == CaseItem.case_id)
                            .where(Case.reference == reference).limit(1))
     if holds is None:
         return []
-    since = last_run(session, reference)
     query = (select(HashList.name, HashListVersion)
              .join(HashList, HashList.id == HashListVersion.list_id)
              .where(HashList.kind == "list")

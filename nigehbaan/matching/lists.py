@@ -299,7 +299,6 @@ def import_list(session: Session, actor: Actor, path: Path, options: ListOptions
     version = session.get(HashListVersion, report.version_id)
     assert version is not None
     version.skipped = report.skipped
-    session.flush()
     report.cases_behind = freshness.cases_behind(session, as_utc(version.imported_at))
     audit.record(session, actor, "hashlist.import", "hashlist", hash_list.name, detail={
         "version": report.version, "format": reader.name, "read": report.read,

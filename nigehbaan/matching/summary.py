@@ -18,7 +18,7 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.evidence.queries import held_by
-from nigehbaan.matching.freshness import NewerVersion, newer_versions
+from nigehbaan.matching.freshness import NewerVersion, last_run, newer_versions
 from nigehbaan.matching.links import shared_cases
 from nigehbaan.matching.models import (
     HashMatch,
@@ -78,5 +78,5 @@ def case_summary(session: Session, actor: Actor, reference: str) -> KnownSummary
                             MatchNotification.read_at.is_(None))),
         shared=[SharingCase(reference=s.reference, visible=s.visible)
                 for s in shared_cases(session, actor, case.reference)],
-        newer=newer_versions(session, case.reference))
+        newer=newer_versions(session, case.reference, last_run(session, case.reference)))
     return summary
