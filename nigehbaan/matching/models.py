@@ -67,16 +67,10 @@ class HashListVersion(Base):
     """Records with no hash we can match (PhotoDNA-only VICS media)."""
 
 
-class HashEntry(Base):
-    __tablename__ = "hash_entries"
-    __table_args__ = (
-        Index("ix_hash_entries_lookup", "list_id", "hash_type", "value"),
-        Index("ix_hash_entries_first_version_id", "first_version_id"),
-        Index("ix_hash_entries_withdrawn_version_id", "withdrawn_version_id"),
-    )
+class _EntryFields:
+    """What a list record says of one hash: kept on an entry and on the staging row it is
+    first read into (`HashImportRow`), so the merge compares like with like."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("hash_lists.id"))
     hash_type: Mapped[str] = mapped_column(String(8))
     value: Mapped[str] = mapped_column(String(64))
     category_raw: Mapped[str | None] = mapped_column(String(40), nullable=True)
@@ -86,9 +80,21 @@ class HashEntry(Base):
     media_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     """Groups a video's frame PDQs; VICS's MediaID."""
     quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class HashEntry(_EntryFields, Base):
+    __tablename__ = "hash_entries"
+    __table_args__ = (
+        Index("ix_hash_entries_lookup", "list_id", "hash_type", "value"),
+        Index("ix_hash_entries_first_version_id", "first_version_id"),
+        Index("ix_hash_entries_withdrawn_version_id", "withdrawn_version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("hash_lists.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
     """For a victims' list: the case of the report the hash came with."""
-    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     first_version_id: Mapped[int] = mapped_column(ForeignKey("hash_list_versions.id"))
     last_version_id: Mapped[int] = mapped_column(ForeignKey("hash_list_versions.id"))
     """The latest version that listed it (equal to the list's latest while it is live)."""
@@ -109,7 +115,7 @@ class HashEntryEvent(Base):
     previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class HashImportRow(Base):
+class HashImportRow(_EntryFields, Base):
     """Staging for one import: filled in batches, merged into entries by set-based SQL, emptied.
 
     Everything happens in the import's one transaction, so a failure leaves nothing behind.
@@ -120,15 +126,7 @@ class HashImportRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(Integer)
-    hash_type: Mapped[str] = mapped_column(String(8))
-    value: Mapped[str] = mapped_column(String(64))
-    category_raw: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    category: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    series: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    media_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
     case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class HashMatch(Base):
