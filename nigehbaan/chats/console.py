@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nigehbaan.chats import exports, known, queries
 from nigehbaan.chats.api import export_response, import_spooled
+from nigehbaan.chats.models import ChatGroup
 from nigehbaan.chats.triage.rules import CATEGORIES
 from nigehbaan.chats.views import DecisionIn
 from nigehbaan.core.actors import Actor
@@ -65,8 +66,9 @@ async def upload(request: Request, reference: str, web: ConsoleSession,
     return redirect(f"/cases/{reference.upper()}/chats/{view.group.id}")
 
 
-POSITION_UNIT = {"whatsapp": "line", "telegram": "message #"}
-"""What a record's position counts: the export's lines, or Telegram's messages array."""
+def position_unit(group: ChatGroup) -> str:
+    """What a record's position counts: the export's lines, or Telegram's messages array."""
+    return {"whatsapp": "line", "telegram": "message #"}.get(group.format, "position")
 
 
 @router.get("/cases/{reference}/chats/{group_id}", response_class=HTMLResponse)
@@ -87,7 +89,7 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
                   group=queries.group_view(group, reference.upper()), members=shown,
                   total=len(everyone), counts=counts, countries=queries.countries(everyone),
                   codes=codes, categories=CATEGORIES, home=settings.default_region,
-                  unit=POSITION_UNIT.get(group.format, "position"),
+                  unit=position_unit(group),
                   media=known.summary(db, group.case_id, group.id),
                   shown_media=shared[:MEDIA_SHOWN],
                   filters={"triage": triage, "country": country, "indicator": indicator,
@@ -103,7 +105,7 @@ def member_page(request: Request, reference: str, group_id: int, member_id: int,
     group = queries.load_group(db, actor, reference, group_id)
     return render(request, "chats/member.html", web, reference=reference.upper(),
                   group_id=group_id, member=view, entries=entries, categories=CATEGORIES,
-                  unit=POSITION_UNIT.get(group.format, "position"), group_title=group.title)
+                  unit=position_unit(group), group_title=group.title)
 
 
 @router.post("/cases/{reference}/chats/{group_id}/members/{member_id}/decision")

@@ -76,6 +76,7 @@ class WaWriter:
         self.plan, self.catalog, self.layout = plan, catalog, layout
         self.attach = attach and bool(catalog.files)
         self.locale = layout.locale
+        self.ios_omitted = dict(layout.locale.ios_omitted)
         self.labels = _Labels(plan, layout)
         self.group = plan.spec.names[-1]
         self.per_day: dict[str, int] = {}
@@ -132,7 +133,7 @@ class WaWriter:
             marker = self.locale.ios_attached if self.layout.ios else self.locale.attached
             return marker.format(f=attachment)
         if self.layout.ios:
-            return dict(self.locale.ios_omitted)[str(msg.media_kind)]
+            return self.ios_omitted[str(msg.media_kind)]
         return self.locale.media_omitted
 
     def part(self, when: datetime, part: object) -> str:
