@@ -11,7 +11,7 @@ from nigehbaan.matching.formats import get_format
 from nigehbaan.matching.hashes import HashType
 from tests.cli.conftest import cli
 from tests.cli.runner import run
-from tests.matching.test_match_api_db import _picture
+from tests.matching.test_match_api_db import cli_case_with_pictures
 from tests.support import Account
 
 __all__ = ["cli"]
@@ -20,15 +20,7 @@ __all__ = ["cli"]
 def test_case_media_round_trips_through_vics_with_reviewed_categories(
         cli: CliRunner, accounts: dict[str, Account], tmp_path: Path) -> None:
     assert "investigator" in accounts
-    folder = tmp_path / "phone"
-    folder.mkdir()
-    for seed in (1, 2, 3):
-        (folder / f"p{seed}.png").write_bytes(_picture(seed))
-    ref = json.loads(run(cli, "case", "open", "--title", "Phone", "--channel", "walk_in",
-                         "--as", "investigator", "--json"))["reference"]
-    run(cli, "evidence", "ingest", str(folder), "--case", ref, "--source", "phone",
-        "--as", "investigator")
-    items = json.loads(run(cli, "evidence", "list", "--case", ref, "--json"))
+    ref, items = cli_case_with_pictures(cli, tmp_path / "phone", (1, 2, 3))
     listing = tmp_path / "list.txt"
     listing.write_text(f"{items[0]['md5']}\n")
     run(cli, "hashlist", "import", str(listing), "--format", "plain", "--name", "nat")

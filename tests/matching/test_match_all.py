@@ -10,22 +10,15 @@ from typer.testing import CliRunner
 
 from tests.cli.conftest import cli
 from tests.cli.runner import run
-from tests.matching.test_match_api_db import _picture
+from tests.matching.test_match_api_db import cli_case_with_pictures
 from tests.support import Account
 
 __all__ = ["cli"]
 
 
 def _case_with_picture(cli: CliRunner, tmp_path: Path, seed: int, who: str) -> tuple[str, str]:
-    folder = tmp_path / f"phone-{seed}"
-    folder.mkdir()
-    (folder / "p.png").write_bytes(_picture(seed))
-    ref = json.loads(run(cli, "case", "open", "--title", f"Phone {seed}", "--channel",
-                         "walk_in", "--as", who, "--json"))["reference"]
-    run(cli, "evidence", "ingest", str(folder), "--case", ref, "--source", "phone", "--as", who)
-    md5: str = json.loads(run(cli, "evidence", "list", "--case", ref, "--as", who,
-                              "--json"))[0]["md5"]
-    return ref, md5
+    ref, items = cli_case_with_pictures(cli, tmp_path / f"phone-{seed}", [seed], who)
+    return ref, str(items[0]["md5"])
 
 
 def test_a_new_list_is_run_over_every_case_the_user_may_see(

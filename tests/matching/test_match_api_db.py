@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
@@ -26,6 +28,22 @@ def _picture(seed: int) -> bytes:
     out = io.BytesIO()
     Image.fromarray(pixels).save(out, "PNG")
     return out.getvalue()
+
+
+def cli_case_with_pictures(cli: CliRunner, folder: Path, seeds: Iterable[int],
+                           who: str = "investigator") -> tuple[str, list[dict[str, Any]]]:
+    """A case opened and its folder of generated pictures ingested through the CLI: the
+    reference and the case's evidence list."""
+    folder.mkdir()
+    for seed in seeds:
+        (folder / f"p{seed}.png").write_bytes(_picture(seed))
+    ref: str = json.loads(run(cli, "case", "open", "--title", folder.name, "--channel",
+                              "walk_in", "--as", who, "--json"))["reference"]
+    run(cli, "evidence", "ingest", str(folder), "--case", ref, "--source", folder.name,
+        "--as", who)
+    items: list[dict[str, Any]] = json.loads(run(cli, "evidence", "list", "--case", ref,
+                                                 "--as", who, "--json"))
+    return ref, items
 
 
 def _case_with_items(client: TestClient, inv: Account) -> tuple[str, list[dict[str, str]]]:
@@ -94,14 +112,7 @@ def test_console_pages(client: TestClient, accounts: dict[str, Account]) -> None
 
 def test_cli_import_list_match_and_bad_input(
         cli: CliRunner, accounts: dict[str, Account], tmp_path: Path) -> None:
-    folder = tmp_path / "card"
-    folder.mkdir()
-    (folder / "a.png").write_bytes(_picture(5))
-    ref = json.loads(run(cli, "case", "open", "--title", "Card", "--channel", "walk_in",
-                         "--as", "investigator", "--json"))["reference"]
-    run(cli, "evidence", "ingest", str(folder), "--case", ref, "--source", "card",
-        "--as", "investigator")
-    items = json.loads(run(cli, "evidence", "list", "--case", ref, "--json"))
+    ref, items = cli_case_with_pictures(cli, tmp_path / "card", [5])
     listing = tmp_path / "list.txt"
     listing.write_text(f"{items[0]['md5']}\n")
     out = run(cli, "hashlist", "import", str(listing), "--format", "plain", "--name", "nat",
