@@ -39,6 +39,7 @@ from nigehbaan.chats.registry import DateOrder, open_chats
 from nigehbaan.chats.stream import ChatStream, cycles_paused
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.db import Base
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.roles import Permission
 
@@ -209,18 +210,23 @@ class _Writer:
                 "forwarded": bool(msg.forwarded_from)})
 
     def flush(self) -> None:
-        """Rows go out as plain executemany on the session's connection: nothing here is an
-        object the session must track, and the ORM's bulk path cost a fifth of an import."""
         self._insert_members()
         ids = self.member_ids
         for table, rows in ((ChatMessage, self.messages), (ChatEvent, self.events),
                             (ChatMedia, self.media)):
-            if rows:
-                for row in rows:
-                    if row["member_id"] is not None:
-                        row["member_id"] = ids[row["member_id"]]
-                self.session.connection().execute(insert(table), rows)
-                rows.clear()
+            for row in rows:
+                if row["member_id"] is not None:
+                    row["member_id"] = ids[row["member_id"]]
+            _insert_rows(self.session, table, rows)
+            rows.clear()
+
+
+def _insert_rows(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Rows go out as plain executemany on the session's connection, `BATCH` at a time:
+    nothing here is an object the session must track, and the ORM's bulk path cost a fifth
+    of an import."""
+    for start in range(0, len(rows), BATCH):
+        session.connection().execute(insert(table), rows[start:start + BATCH])
 
 
 def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: Result) -> None:
@@ -247,8 +253,7 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
               "target_id": ids[e.target], "position": e.position}
              for e in result.edges if e.source in ids and e.target in ids]
     for model, batch in ((ChatIndicator, rows), (ChatEdge, edges)):
-        for start in range(0, len(batch), BATCH):
-            session.execute(insert(model), batch[start:start + BATCH])
+        _insert_rows(session, model, batch)
 
 
 def _member_figures(member_id: int, member: MemberResult) -> dict[str, Any]:
