@@ -39,6 +39,7 @@ from nigehbaan.chats.registry import DateOrder, open_chats
 from nigehbaan.chats.stream import ChatStream, cycles_paused
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.columns import fit, fit_rows
 from nigehbaan.core.db import Base
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.roles import Permission
@@ -84,9 +85,12 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
         stream = open_group(file, date_order=date_order, owner=owner,
                             default_region=default_region)
         head = stream.header
-        group = ChatGroup(case_id=case.id, format=head.format.value, title=head.title or "",
-                          chat_type=head.chat_type, chat_ref=head.chat_id or "",
-                          source_name=(source_name or file.name)[:300], source_sha256=digest,
+        group = ChatGroup(case_id=case.id, format=head.format.value,
+                          title=fit(ChatGroup, "title", head.title or ""),
+                          chat_type=fit(ChatGroup, "chat_type", head.chat_type),
+                          chat_ref=fit(ChatGroup, "chat_ref", head.chat_id or ""),
+                          source_name=fit(ChatGroup, "source_name", source_name or file.name),
+                          source_sha256=digest,
                           time_basis="utc" if head.format == ChatFormat.TELEGRAM else "local",
                           imported_by=actor.username)
         session.add(group)
@@ -104,8 +108,8 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
     except ChatParseError as error:
         raise Invalid(str(error)) from None
     _store_result(session, group, writer, result)
-    group.title = stream.header.title or group.title
-    group.chat_type = stream.header.chat_type
+    group.title = fit(ChatGroup, "title", stream.header.title or group.title)
+    group.chat_type = fit(ChatGroup, "chat_type", stream.header.chat_type)
     group.report = _report(stream, result)
     audit.record(session, actor, "chat.import", "chat_group", str(group.id), detail={
         "case": case.reference, "sha256": digest, "format": group.format,
@@ -158,19 +162,19 @@ class _Writer:
             return None
         if ref.key not in self.member_ids and ref.key not in self.new_members:
             self.new_members[ref.key] = {
-                "group_id": self.group_id, "key": ref.key[:300], "display_name": ref.label[:300],
+                "group_id": self.group_id, "key": ref.key, "display_name": ref.label,
                 "aliases": [], "phone_e164": ref.phone_e164, "country": ref.country or "",
                 "telegram_id": ref.telegram_id, "is_owner": ref.is_owner}
         return ref.key
 
     def _insert_members(self) -> None:
-        """New members in one statement, their ids in the order given (keys are cut to 300
-        characters in the row, so they are matched by order, not read back)."""
+        """New members in one statement, their ids in the order given (an overlong key is cut
+        in the row, so they are matched by order, not read back)."""
         if not self.new_members:
             return
         made = self.session.execute(
             insert(ChatMember).returning(ChatMember.id, sort_by_parameter_order=True),
-            list(self.new_members.values())).scalars().all()
+            fit_rows(ChatMember, list(self.new_members.values()))).scalars().all()
         self.member_ids.update(zip(self.new_members, made, strict=True))
         self.new_members.clear()
 
@@ -226,7 +230,7 @@ def _insert_rows(session: Session, table: type[Base], rows: list[dict[str, Any]]
     nothing here is an object the session must track, and the ORM's bulk path cost a fifth
     of an import."""
     for start in range(0, len(rows), BATCH):
-        session.connection().execute(insert(table), rows[start:start + BATCH])
+        session.connection().execute(insert(table), fit_rows(table, rows[start:start + BATCH]))
 
 
 def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: Result) -> None:
@@ -237,7 +241,7 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
         if target not in ids:
             ids[target] = ids[raw]
             session.execute(update(ChatMember).where(ChatMember.id == ids[raw])
-                            .values(key=target[:300]))
+                            .values(key=fit(ChatMember, "key", target)))
             continue
         old, new = ids.pop(raw), ids[target]
         for table in (ChatMessage, ChatEvent, ChatMedia):
@@ -245,7 +249,7 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
         session.execute(delete(ChatMember).where(ChatMember.id == old))
     figures = [_member_figures(ids[key], member) for key, member in result.members.items()]
     for start in range(0, len(figures), BATCH):
-        session.execute(update(ChatMember), figures[start:start + BATCH])
+        session.execute(update(ChatMember), fit_rows(ChatMember, figures[start:start + BATCH]))
     rows = [{"member_id": ids[key], "code": i.code, "detail": i.detail,
              "evidence": list(i.evidence)}
             for key, member in result.members.items() for i in member.indicators]
@@ -260,7 +264,7 @@ def _member_figures(member_id: int, member: MemberResult) -> dict[str, Any]:
     """One member's row after triage, for a bulk update by primary key."""
     person, tally, pos, advice = member.person, member.tally, member.position, member.triage
     return {
-        "id": member_id, "display_name": person.display_name[:300],
+        "id": member_id, "display_name": person.display_name,
         "aliases": list(person.aliases), "phone_e164": person.phone_e164,
         "country": person.country or "", "telegram_id": person.telegram_id,
         "is_owner": person.is_owner, "mention_only": person.mention_only,

@@ -16,7 +16,7 @@ from nigehbaan.chats.model import ChatFormat, Record
 from nigehbaan.chats.registry import ChatParser, ParseOptions
 from nigehbaan.chats.source import Source
 from nigehbaan.chats.stream import ChatHeader, ChatStream, ReportBuilder
-from nigehbaan.chats.telegram.records import RecordReader
+from nigehbaan.chats.telegram.records import RecordReader, scalar_text
 from nigehbaan.core.jsonstream import JsonReader, JsonStreamError
 
 _MARKERS = ('"messages"', '"chats"', '"personal_information"', '"left_chats"')
@@ -97,7 +97,8 @@ class TelegramParser(ChatParser):
     ) -> ChatStream:
         chat_type = str(meta.get("type", "unknown")) + (" (left)" if left else "")
         chat_id = None if meta.get("id") is None else str(meta["id"])
-        header = ChatHeader(ChatFormat.TELEGRAM, source.name, meta.get("name"), chat_type, chat_id)
+        title = scalar_text(meta.get("name"))
+        header = ChatHeader(ChatFormat.TELEGRAM, source.name, title, chat_type, chat_id)
         book = MemberBook(options.default_region)
         report = ReportBuilder()
 

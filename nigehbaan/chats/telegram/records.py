@@ -2,6 +2,10 @@
 
 Telegram gives ids for senders and actors but only display names for the members of a service
 action, so names are resolved to ids when the chat showed that name with exactly one id.
+
+A damaged or hand-edited export can put any JSON value in any field. Each field is read for the
+type Telegram writes; a value of another type is left out with a warning naming the message and
+the field, and the object itself is kept (`raw`), so nothing is lost and nothing is guessed.
 """
 
 from __future__ import annotations
@@ -41,9 +45,9 @@ MISSING = "file named in the export but not found beside it"
 
 def user_id(value: Any) -> str | None:
     """`from_id` is "user123"; a `mention_name` entity gives the bare number."""
-    if value is None:
+    text = scalar_text(value)
+    if text is None:
         return None
-    text = str(value)
     return text if not text.isdigit() else f"user{text}"
 
 
@@ -51,8 +55,18 @@ def plain_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in value)
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in value
+                       if isinstance(p, str | dict))  # fmt: skip
     return ""
+
+
+def scalar_text(value: Any) -> str | None:
+    """A name or title: Telegram writes a string; a number is read as its digits."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 class RecordReader:
@@ -64,14 +78,17 @@ class RecordReader:
         self.book = book
         self.locate = locate
         self.warn = warn
-        self.warned_local_time = False
+        self.utc: bool | None = None
+        """Whether the chat's times are UTC (`date_unixtime`) or local (`date`): the first
+        message decides, so one chat never mixes the two (they cannot be compared)."""
 
     def record(self, index: int, obj: dict[str, Any], raw: str) -> Message | SystemEvent:
-        stamp, local = self._stamp(obj)
+        stamp = self._stamp(index, obj)
+        local = not self.utc
         message_id = None if obj.get("id") is None else str(obj["id"])
         if obj.get("type") == "service":
             return self._event(index, obj, raw, stamp, local, message_id)
-        sender = self.book.telegram(user_id(obj.get("from_id")), obj.get("from"))
+        sender = self.book.telegram(user_id(obj.get("from_id")), self._name(index, obj, "from"))
         self.book.count(sender, "messages")
         reply = obj.get("reply_to_message_id")
         return Message(
@@ -84,22 +101,47 @@ class RecordReader:
             self._media(obj),
             message_id,
             None if reply is None else str(reply),
-            obj.get("forwarded_from"),
-            self._mentions(obj),
+            self._name(index, obj, "forwarded_from"),
+            self._mentions(index, obj),
             edited="edited" in obj,
         )
 
-    def _stamp(self, obj: dict[str, Any]) -> tuple[datetime | None, bool]:
-        unix = obj.get("date_unixtime")
-        if unix is not None:
-            return datetime.fromtimestamp(int(unix), UTC), False
-        if not self.warned_local_time:
-            self.warned_local_time = True
-            self.warn("no date_unixtime: times are the exporting computer's local time")
+    def _name(self, index: int, obj: dict[str, Any], field: str) -> str | None:
+        value = obj.get(field)
+        text = scalar_text(value)
+        if text is None and value is not None:
+            self.warn(f"message {index}: '{field}' is not a name, left out")
+        return text
+
+    def _list(self, index: int, obj: dict[str, Any], field: str) -> list[Any]:
+        value = obj.get(field)
+        if value is None or isinstance(value, list):
+            return value or []
+        self.warn(f"message {index}: '{field}' is not a list, left out")
+        return []
+
+    def _stamp(self, index: int, obj: dict[str, Any]) -> datetime | None:
+        unix: Any = obj.get("date_unixtime")
+        if self.utc is None:
+            self.utc = unix is not None
+            if not self.utc:
+                self.warn("no date_unixtime: times are the exporting computer's local time")
+        if self.utc:
+            try:
+                return datetime.fromtimestamp(int(unix), UTC)
+            except (TypeError, ValueError, OverflowError, OSError):
+                shown = "missing" if unix is None else f"{str(unix)[:40]!r} is not a Unix time"
+                self.warn(f"message {index}: date_unixtime {shown}, left empty")
+                return None
         try:
-            return datetime.fromisoformat(str(obj.get("date"))), True
+            stamp = datetime.fromisoformat(str(obj.get("date")))
         except ValueError:
-            return None, True
+            stamp = None
+        if stamp is None or stamp.tzinfo is not None:
+            self.warn(f"message {index}: date {str(obj.get('date'))[:40]!r} is not a local "
+                      "time, left empty")  # fmt: skip
+            return None
+        return stamp
 
     def _event(
         self,
@@ -112,11 +154,10 @@ class RecordReader:
     ) -> SystemEvent:
         action = str(obj.get("action", ""))
         kind = _ACTIONS.get(action, EventKind.OTHER)
-        actor = self.book.telegram(user_id(obj.get("actor_id")), obj.get("actor"))
-        names = list(obj.get("members") or [])
-        if obj.get("inviter"):
-            names.append(obj["inviter"])
-        targets = tuple(self.book.telegram_name(n) for n in names if isinstance(n, str))
+        actor = self.book.telegram(user_id(obj.get("actor_id")), self._name(index, obj, "actor"))
+        names = [scalar_text(n) for n in self._list(index, obj, "members")]
+        names.append(self._name(index, obj, "inviter"))
+        targets = tuple(self.book.telegram_name(n) for n in names if n)
         self.book.count(actor, "actor")
         for target in targets:
             self.book.count(target, "target")
@@ -150,12 +191,14 @@ class RecordReader:
         file_name = str(name) if name else PurePosixPath(text).name
         return Media(kind, file_name, True, path, None if path else MISSING)
 
-    def _mentions(self, obj: dict[str, Any]) -> tuple[MemberRef, ...]:
-        entities = obj.get("text_entities")
-        if entities is None and isinstance(obj.get("text"), list):
-            entities = [p for p in obj["text"] if isinstance(p, dict)]
+    def _mentions(self, index: int, obj: dict[str, Any]) -> tuple[MemberRef, ...]:
+        entities = self._list(index, obj, "text_entities")
+        if "text_entities" not in obj and isinstance(obj.get("text"), list):
+            entities = obj["text"]
         refs = []
-        for entity in entities or ():
+        for entity in entities:
+            if not isinstance(entity, dict):
+                continue
             kind = entity.get("type")
             text = str(entity.get("text", ""))
             ref: MemberRef | None = None

@@ -1,0 +1,246 @@
+"""Damaged exports, seized phones and hand-edited files: parse and triage them, or refuse them
+in one line; never a traceback.
+
+The mutations are seeded, so a failure names a case that can be rebuilt: a Telegram message's
+field given a JSON value of another type (the parser reads fields one by one), and WhatsApp
+bytes inserted, cut, copied or overwritten (the parser reads the text in bulk).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from nigehbaan.chats import ChatParseError, Message, SystemEvent, importer, parse
+from nigehbaan.chats.analysis import analyse
+from nigehbaan.chats.models import ChatMember, ChatMessage
+from nigehbaan.chats.registry import open_chats
+from nigehbaan.core.actors import Actor
+from nigehbaan.core.db import transaction
+from nigehbaan.synth.chats import write_chat_groups
+from tests.chats.test_import import case_ref  # noqa: F401  (fixture)
+
+SEED = 11
+CASES = 120
+ODD_VALUES: tuple[Any, ...] = (
+    None, 0, -1, 10**30, 1.5, True, "", "x", "123", "-5", "2023-01-01T10:00:00+05:00",
+    "2023-13-45", [], [1], ["a", None, 3], [{}], [{"type": "mention"}],
+    [{"type": "mention_name", "user_id": {}}], {}, {"a": 1},
+    "(File not included. Change data exporting settings to download.)", "../../etc/passwd",
+)  # fmt: skip
+FIELDS = (
+    "id", "type", "date", "date_unixtime", "from", "from_id", "actor", "actor_id", "action",
+    "members", "inviter", "title", "text", "text_entities", "photo", "file", "file_name",
+    "media_type", "mime_type", "reply_to_message_id", "forwarded_from", "edited", "message_id",
+)  # fmt: skip
+SNIPPETS = (
+    b"\n", b": ", "\u200e".encode(), "\u202f".encode(), b"[", b"]", b"\x00", b"\xff",
+    b"13/01/2024, 10:00 - ", b"31/02/2024, 25:61 - ", b"[1/2/24, 1:02:03 PM] ", b" added ",
+    b" left", b"@447700900123", b"<Media omitted>", b"IMG-20240101-WA0001.jpg (file attached)",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("damaged")
+    layouts = ["telegram-desktop", "whatsapp-android-en", "whatsapp-ios-es"]
+    manifest = write_chat_groups(root, SEED, members=30, messages=300, layouts=layouts,
+                                 zips=False)  # fmt: skip
+    found = {f.layout: root / f.path for f in manifest.files if f.kind in ("txt", "telegram_json")}
+    assert set(found) == set(layouts)
+    return found
+
+
+def read_all(path: Path) -> list[str]:
+    """Parse and triage every chat in `path`; the warnings, or the one-line refusal."""
+    try:
+        warnings: list[str] = []
+        for stream in open_chats(path):
+            result = analyse(stream, stream.header.format)
+            assert result.members is not None
+            warnings += stream.report().warnings
+        return warnings
+    except ChatParseError as refused:
+        assert "\n" not in str(refused)
+        return [f"refused: {refused}"]
+
+
+def damage_telegram(document: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    damaged = copy.deepcopy(document)
+    messages = damaged["messages"]
+    for _ in range(rng.randint(1, 12)):
+        message, field = rng.choice(messages), rng.choice(FIELDS)
+        if rng.random() < 0.15:
+            message.pop(field, None)
+        else:
+            message[field] = rng.choice(ODD_VALUES)
+    if rng.random() < 0.1:
+        messages.insert(rng.randrange(len(messages)), rng.choice(ODD_VALUES))
+    if rng.random() < 0.1:
+        damaged["name"] = rng.choice(ODD_VALUES)
+    return damaged
+
+
+def damage_bytes(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        roll, at = rng.random(), rng.randrange(len(out) + 1)
+        if roll < 0.35:
+            out[at:at] = rng.choice(SNIPPETS)
+        elif roll < 0.55:
+            del out[at : at + rng.randint(1, 40)]
+        elif roll < 0.6:
+            del out[at:]
+        elif roll < 0.8:
+            start = rng.randrange(len(out) + 1)
+            out[at:at] = out[start : start + rng.randint(1, 200)]
+        elif at < len(out):
+            out[at] = rng.randrange(256)
+    return bytes(out)
+
+
+def test_telegram_fields_of_any_type(exports: dict[str, Path], tmp_path: Path) -> None:
+    document = json.loads(exports["telegram-desktop"].read_text("utf-8"))
+    rng = random.Random(SEED)
+    warned = 0
+    for index in range(CASES):
+        path = tmp_path / f"case{index}.json"
+        path.write_text(json.dumps(damage_telegram(document, rng)), "utf-8")
+        warned += any("message" in w for w in read_all(path))
+    assert warned >= CASES // 4  # the damage was seen, not silently absorbed
+
+
+@pytest.mark.parametrize("layout", ["whatsapp-android-en", "whatsapp-ios-es"])
+def test_whatsapp_damaged_bytes(exports: dict[str, Path], tmp_path: Path, layout: str) -> None:
+    data = exports[layout].read_bytes()
+    rng = random.Random(SEED)
+    outcomes = set()
+    for index in range(CASES):
+        path = tmp_path / f"case{index}.txt"
+        path.write_bytes(damage_bytes(data, rng))
+        outcomes.add(read_all(path)[:1] == ["refused"])
+    assert outcomes  # every case ran to a result or a one-line refusal
+
+
+def telegram_chat(messages: list[dict[str, Any]]) -> str:
+    return json.dumps({"name": "G", "type": "private_group", "id": 5, "messages": messages})
+
+
+def test_unreadable_unix_time_is_left_empty_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(telegram_chat([
+        {"id": 1, "type": "message", "date": "2023-06-15T10:00:00", "date_unixtime": "1686823200",
+         "from": "Ali", "from_id": "user1", "text": "hi"},
+        {"id": 2, "type": "message", "date": "2023-06-15T10:01:00", "date_unixtime": "16{8",
+         "from": "Bob", "from_id": "user2", "text": "ok"},
+        {"id": 3, "type": "message", "date": "2023-06-15T10:02:00",
+         "from": ["not", "a", "name"], "from_id": "user3", "text": "yo"},
+    ]), "utf-8")  # fmt: skip
+    export = parse(path)
+    first, second, third = export.records
+    assert isinstance(first, Message) and first.timestamp is not None
+    assert first.timestamp.tzinfo is not None and not first.local_time
+    assert isinstance(second, Message) and second.timestamp is None and second.text == "ok"
+    assert isinstance(third, Message) and third.timestamp is None and third.sender is not None
+    assert third.sender.key == "tg:user3" and third.raw.startswith('{"id": 3')
+    warnings = export.report.warnings
+    assert "message 1: date_unixtime '16{8' is not a Unix time, left empty" in warnings
+    assert "message 2: 'from' is not a name, left out" in warnings
+
+
+def test_local_times_never_mix_with_utc(tmp_path: Path) -> None:
+    """An export without `date_unixtime` is local time throughout; a zone-marked date in it is
+    not compared with the others."""
+    path = tmp_path / "result.json"
+    path.write_text(telegram_chat([
+        {"id": 1, "type": "message", "date": "2023-06-15T10:00:00", "from": "Ali",
+         "from_id": "user1", "text": "hi"},
+        {"id": 2, "type": "message", "date": "2023-06-15T10:01:00+05:00", "from": "Bob",
+         "from_id": "user2", "text": "ok"},
+        {"id": 3, "type": "message", "date": "2023-06-15T10:02:00", "date_unixtime": 1686823320,
+         "from": "Ali", "from_id": "user1", "text": "again"},
+    ]), "utf-8")  # fmt: skip
+    export = parse(path)
+    stamps = [r.timestamp for r in export.records]
+    assert all(isinstance(r, Message) and r.local_time for r in export.records)
+    assert stamps[1] is None and all(s is not None and s.tzinfo is None for s in stamps[::2])
+    assert export.report.first_timestamp is not None
+    assert export.report.first_timestamp.isoformat() == "2023-06-15T10:00:00"
+
+
+def test_service_members_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(telegram_chat([
+        {"id": 1, "type": "service", "date": "2023-06-15T10:00:00", "date_unixtime": "1686823200",
+         "actor": "Ali", "actor_id": "user1", "action": "invite_members", "members": 7},
+        {"id": 2, "type": "service", "date": "2023-06-15T10:01:00", "date_unixtime": "1686823260",
+         "actor": "Ali", "actor_id": "user1", "action": "invite_members",
+         "members": ["Bob", {"x": 1}, 3, None]},
+    ]), "utf-8")  # fmt: skip
+    export = parse(path)
+    first, second = export.records
+    assert isinstance(first, SystemEvent) and first.targets == ()
+    assert isinstance(second, SystemEvent)
+    assert [t.label for t in second.targets] == ["Bob", "3"]
+    assert "message 0: 'members' is not a list, left out" in export.report.warnings
+
+
+def test_damaged_telegram_export_imports(
+    factory: sessionmaker[Session], operator: Actor, case_ref: str, exports: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """The importer writes what the reader kept: every message, no value of a wrong type."""
+    document = json.loads(exports["telegram-desktop"].read_text("utf-8"))
+    rng = random.Random(SEED + 1)
+    damaged = damage_telegram(document, rng)
+    for message in damaged["messages"][:20]:
+        if isinstance(message, dict):
+            message["forwarded_from"], message["from"] = {"a": 1}, [1]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(damaged), "utf-8")
+    with transaction(factory) as session:
+        outcome = importer.import_export(session, operator, case_ref, path)
+    kept = sum(isinstance(m, dict) for m in damaged["messages"])
+    assert outcome.group.report["messages"] + outcome.group.report["events"] == kept
+    with transaction(factory) as session:
+        forwarded = session.scalars(select(ChatMessage.forwarded_from)).all()
+    assert forwarded and all(f is None or isinstance(f, str) for f in forwarded)
+
+
+def test_overlong_values_import(
+    factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,  # noqa: F811
+) -> None:  # fmt: skip
+    """Ids, names and titles longer than any app writes are cut to the column, not refused by
+    the database half-way through an import; the record's raw text keeps them whole."""
+    long = "n" * 500
+    path = tmp_path / "result.json"
+    path.write_text(telegram_chat([
+        {"id": long, "type": "message", "date": "2023-06-15T10:00:00",
+         "date_unixtime": "1686823200", "from": long, "from_id": "user" + "9" * 100,
+         "text": "hi", "reply_to_message_id": long, "forwarded_from": long,
+         "file": "(File not included. " + long + ")", "file_name": long + ".jpg"},
+        {"id": 2, "type": "service", "date": "2023-06-15T10:01:00", "date_unixtime": "1686823260",
+         "actor": long, "actor_id": "user" + "8" * 100, "action": "edit_group_title",
+         "title": long},
+    ]), "utf-8")  # fmt: skip
+    with transaction(factory) as session:
+        importer.import_export(session, operator, case_ref, path)
+    txt = tmp_path / "chat.txt"
+    txt.write_text(f"13/01/2024, 10:00 - {long}: salaam\n13/01/2024, 10:01 - Bob: ok\n"
+                   f"13/01/2024, 10:02 - {long} changed the subject to \"{long}\"\n",
+                   "utf-8")  # fmt: skip
+    with transaction(factory) as session:
+        importer.import_export(session, operator, case_ref, txt, date_order="dmy")
+    with transaction(factory) as session:
+        raws = session.scalars(select(ChatMessage.raw)).all()
+        names = session.scalars(select(ChatMember.display_name)).all()
+    assert any(long in raw for raw in raws)
+    cut = [name for name in names if name.startswith("nnn")]
+    assert cut and all(len(name) == 300 and "…~" in name for name in cut)

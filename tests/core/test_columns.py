@@ -1,0 +1,28 @@
+"""Cutting evidence text to its column: it says it was cut, and cuts stay distinct."""
+
+from __future__ import annotations
+
+from nigehbaan.chats.models import ChatGroup, ChatMember
+from nigehbaan.core.columns import clipped, fit, fit_rows, lengths
+
+
+def test_fits_unchanged() -> None:
+    assert clipped("Ali", 300) == "Ali"
+    assert clipped("x" * 300, 300) == "x" * 300
+
+
+def test_cut_is_marked_and_distinct() -> None:
+    first, second = clipped("a" * 400 + "1", 40), clipped("a" * 400 + "2", 40)
+    assert len(first) == len(second) == 40 and first != second
+    assert first.startswith("a" * 26 + "…~")
+
+
+def test_short_columns_are_cut_plainly() -> None:
+    assert clipped("PKX", 2) == "PK"
+
+
+def test_rows_follow_the_model() -> None:
+    assert lengths(ChatMember)["telegram_id"] == 40 and "aliases" not in lengths(ChatMember)
+    rows = fit_rows(ChatMember, [{"telegram_id": "9" * 50, "messages": 3, "key": None}])
+    assert len(rows[0]["telegram_id"]) == 40 and rows[0]["messages"] == 3
+    assert fit(ChatGroup, "title", "t" * 301).endswith(clipped("t" * 301, 300)[-12:])
