@@ -1,10 +1,11 @@
-"""Text read from evidence, cut to the column that stores it.
+"""Text read from evidence, made storable in the column that holds it.
 
 A form limits what a person types, but a seized export can hold a name, an id or a title of any
-length, and PostgreSQL refuses a value longer than its column (SQLite does not), which would
-stop an import half-way on one machine and not the other. The full text stays in the record's
-raw source; the column gets a cut that says it was cut and stays distinct from other cuts, so
-keys under a unique constraint never collide.
+length, and U+0000 anywhere. PostgreSQL refuses both (a value longer than its column, a NUL in
+any text or JSON), SQLite takes both, so such an import would stop half-way on one database and
+not the other. The exact bytes stay in the vault's copy of the export. The column gets a cut
+that says it was cut and stays distinct from other cuts (keys under a unique constraint never
+collide), and U+FFFD where the NUL was.
 """
 
 from __future__ import annotations
@@ -38,16 +39,32 @@ def lengths(table: type[Base]) -> dict[str, int]:
             if isinstance(column.type, String) and column.type.length}  # fmt: skip
 
 
+def without_nul(value: Any) -> Any:
+    """`value` with U+0000 replaced, looking inside lists and dicts (JSON columns)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
 def fit(table: type[Base], column: str, value: str) -> str:
-    return clipped(value, lengths(table)[column])
+    return clipped(without_nul(value), lengths(table)[column])
 
 
 def fit_rows(table: type[Base], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Cuts, in place, every value too long for its column; returns `rows`."""
+    """Makes, in place, every value of `rows` storable (see the module); returns `rows`."""
     bounded = lengths(table)
     for row in rows:
-        for name, length in bounded.items():
-            value = row.get(name)
-            if isinstance(value, str) and len(value) > length:
-                row[name] = clipped(value, length)
+        for name, value in row.items():
+            if isinstance(value, str):
+                if "\x00" in value:
+                    row[name] = value = without_nul(value)
+                length = bounded.get(name)
+                if length is not None and len(value) > length:
+                    row[name] = clipped(value, length)
+            elif isinstance(value, list | dict):
+                row[name] = without_nul(value)
     return rows

@@ -244,3 +244,20 @@ def test_overlong_values_import(
     assert any(long in raw for raw in raws)
     cut = [name for name in names if name.startswith("nnn")]
     assert cut and all(len(name) == 300 and "…~" in name for name in cut)
+
+
+def test_nul_characters_import(
+    factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,  # noqa: F811
+) -> None:  # fmt: skip
+    """PostgreSQL text cannot hold U+0000, which a damaged export can; it is stored as U+FFFD
+    (the raw bytes stay in the vault's copy of the export)."""
+    txt = tmp_path / "chat.txt"
+    opening = "13/01/2024, 09:00 - Bob: ok\n" * 400  # the sniffed head refuses a NUL
+    txt.write_text(opening + "13/01/2024, 10:00 - Ali\x00: sal\x00aam\n"
+                   "13/01/2024, 10:01 - Bob: ok\x00\n", "utf-8")  # fmt: skip
+    with transaction(factory) as session:
+        importer.import_export(session, operator, case_ref, txt, date_order="dmy")
+    with transaction(factory) as session:
+        texts = session.scalars(select(ChatMessage.text)).all()
+        names = session.scalars(select(ChatMember.display_name)).all()
+    assert sorted(set(texts)) == ["ok", "ok\ufffd", "sal\ufffdaam"] and "Ali\ufffd" in names

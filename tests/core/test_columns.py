@@ -26,3 +26,9 @@ def test_rows_follow_the_model() -> None:
     rows = fit_rows(ChatMember, [{"telegram_id": "9" * 50, "messages": 3, "key": None}])
     assert len(rows[0]["telegram_id"]) == 40 and rows[0]["messages"] == 3
     assert fit(ChatGroup, "title", "t" * 301).endswith(clipped("t" * 301, 300)[-12:])
+
+
+def test_nul_is_replaced_everywhere() -> None:
+    rows = fit_rows(ChatMember, [{"display_name": "A\x00", "aliases": ["B\x00", {"c\x00": 1}]}])
+    assert rows == [{"display_name": "A\ufffd", "aliases": ["B\ufffd", {"c\ufffd": 1}]}]
+    assert fit(ChatGroup, "title", "\x00" * 400) == clipped("\ufffd" * 400, 300)
