@@ -103,10 +103,18 @@ class Source:
                 yield handle
             return
         try:
-            with zipfile.ZipFile(self.path) as zf, zf.open(self.zip_member) as handle:
+            with zipfile.ZipFile(self.path) as zf, self._member(zf) as handle:
                 yield handle
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise ChatParseError(f"{self.name}: truncated or damaged zip ({exc})") from None
+
+    def _member(self, zf: zipfile.ZipFile) -> IO[bytes]:
+        assert self.zip_member is not None
+        try:
+            return zf.open(self.zip_member)
+        except (RuntimeError, NotImplementedError) as exc:  # encrypted, or an unknown method
+            raise ChatParseError(f"{self.name}: cannot read {self.zip_member} in the zip "
+                                 f"({exc})") from None  # fmt: skip
 
     def _read_head(self) -> str:
         with self._binary() as handle:

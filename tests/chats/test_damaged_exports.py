@@ -9,8 +9,11 @@ bytes inserted, cut, copied or overwritten (the parser reads the text in bulk).
 from __future__ import annotations
 
 import copy
+import io
 import json
 import random
+import struct
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +264,31 @@ def test_nul_characters_import(
         texts = session.scalars(select(ChatMessage.text)).all()
         names = session.scalars(select(ChatMember.display_name)).all()
     assert sorted(set(texts)) == ["ok", "ok\ufffd", "sal\ufffdaam"] and "Ali\ufffd" in names
+
+
+def zipped_chat() -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("WhatsApp Chat with X.txt", "13/01/2024, 10:00 - Ali: hi\n" * 10)
+    return bytearray(buffer.getvalue())
+
+
+def test_zip_with_misplaced_directory(tmp_path: Path) -> None:
+    """The end record puts the directory 100 bytes later than it is: zipfile seeks before
+    the start of the file (OSError)."""
+    data = zipped_chat()
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", data, end + 16, struct.unpack_from("<I", data, end + 16)[0] + 100)
+    (tmp_path / "chat.zip").write_bytes(data)
+    with pytest.raises(ChatParseError, match="truncated or damaged zip"):
+        parse(tmp_path / "chat.zip")
+
+
+def test_encrypted_zip(tmp_path: Path) -> None:
+    data = zipped_chat()
+    data[6] |= 1  # the encryption flag, in the local header and the directory
+    data[data.find(b"PK\x01\x02") + 8] |= 1
+    (tmp_path / "chat.zip").write_bytes(data)
+    with pytest.raises(ChatParseError, match=r"cannot read WhatsApp Chat with X\.txt in the zip"
+                                             r" \(.*encrypted"):  # fmt: skip
+        parse(tmp_path / "chat.zip")
