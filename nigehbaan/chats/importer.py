@@ -51,6 +51,9 @@ BATCH = 5000
 class ImportOutcome:
     group: ChatGroup
     created: bool
+    media_paths: frozenset[str] | None = None
+    """Where the export's attached media lie, as the parser found them (None when the group
+    was already imported and the export not read again)."""
 
 
 def sha256_of(path: Path) -> str:
@@ -115,7 +118,7 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
         "case": case.reference, "sha256": digest, "format": group.format,
         "messages": group.report["messages"], "events": group.report["events"],
         "members": group.report["members"]})
-    return ImportOutcome(group, True)
+    return ImportOutcome(group, True, frozenset(writer.media_paths))
 
 
 def open_group(file: Path, *, date_order: DateOrder | None, owner: str | None,
@@ -155,6 +158,7 @@ class _Writer:
         self.messages: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.media: list[dict[str, Any]] = []
+        self.media_paths: set[str] = set()
 
     def member(self, ref: MemberRef | None) -> str | None:
         """The member's key, standing for its row id until `flush` has inserted it."""
@@ -204,6 +208,8 @@ class _Writer:
             "deleted": msg.deleted, "edited": msg.edited, "has_media": msg.media is not None})
         media = msg.media
         if media is not None:
+            if media.path:
+                self.media_paths.add(media.path)
             digest = self.hashes(media)
             self.media.append({
                 "group_id": self.group_id, "position": msg.position, "member_id": sender,

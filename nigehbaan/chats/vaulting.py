@@ -60,39 +60,39 @@ def media_source(group: ChatGroup) -> str:
     return f"chat export {group.source_name} ({group.source_sha256[:12]})"[:300]
 
 
-def ingest_scope(path: Path, *, date_order: DateOrder | None, owner: str | None,
-                 default_region: str) -> tuple[Path, frozenset[str] | None]:
+def ingest_scope(path: Path, found: frozenset[str] | None, *, date_order: DateOrder | None,
+                 owner: str | None, default_region: str) -> tuple[Path, frozenset[str] | None]:
     """What the vault ingests: the zip or folder as given, all of it evidence; for a loose
     `.txt` or `result.json`, the folder it lies in narrowed to the export and the media it
-    names beside it. The names stay relative to that folder, which is named even when the
-    export was given as a bare `chat.txt`, so a re-run from anywhere is resumed."""
+    names beside it (`found` by the import's own pass, else read again). The names stay
+    relative to that folder, which is named even when the export was given as a bare
+    `chat.txt`, so a re-run from anywhere is resumed."""
     if path.is_dir() or not path.is_file() or zipfile.is_zipfile(path):
         return path, None
-    named = media_beside(path, date_order=date_order, owner=owner,
-                         default_region=default_region)
+    if found is None:
+        found = media_paths(path, date_order=date_order, owner=owner,
+                            default_region=default_region)
+    folder = path.parent.resolve()
+    named = {Path(os.path.relpath(media, folder)).as_posix() for media in found}
     return path.absolute().parent, frozenset({path.name, *named})
 
 
-def media_beside(export: Path, *, date_order: DateOrder | None, owner: str | None,
-                 default_region: str) -> set[str]:
-    """The media files the parser found next to a loose export, relative to its folder: of
-    the chat the import took (a full Telegram export holds others, which stay out).
+def media_paths(export: Path, *, date_order: DateOrder | None, owner: str | None,
+                default_region: str) -> frozenset[str]:
+    """Where the parser finds the media of the chat the import took (a full Telegram export
+    holds others, which stay out), for a re-run whose import did not read the export.
 
     Parsed again with the import's own options, streamed, because only the parser knows which
-    files the export names. A path outside the folder stays `../…` so the vault refuses it
-    visibly rather than it being dropped here."""
-    folder = export.parent.resolve()
-    found: set[str] = set()
+    files the export names. A path outside the folder becomes `../…` in `ingest_scope`, so the
+    vault refuses it visibly rather than it being dropped."""
     try:
         stream = importer.open_group(export, date_order=date_order, owner=owner,
                                      default_region=default_region)
-        for record in stream:
-            media = record.media if isinstance(record, Message) else None
-            if media is not None and media.path:
-                found.add(Path(os.path.relpath(media.path, folder)).as_posix())
+        return frozenset(record.media.path for record in stream
+                         if isinstance(record, Message) and record.media is not None
+                         and record.media.path)  # fmt: skip
     except ChatParseError as error:
         raise Invalid(str(error)) from None
-    return found
 
 
 def _counts(session: Session, group_id: int) -> tuple[int, int]:
@@ -141,7 +141,7 @@ def import_chat(factory: sessionmaker[Session], actor: Actor, reference: str, pa
     if not media:
         return ChatImport(group_id, created, report)
     if linked < attached:
-        root, only = ingest_scope(path, date_order=date_order, owner=owner,
+        root, only = ingest_scope(path, outcome.media_paths, date_order=date_order, owner=owner,
                                   default_region=settings.default_region)
         summary = acquisition.ingest(factory, actor, reference, root, source, settings,
                                      executor=executor, only=only)

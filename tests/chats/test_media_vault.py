@@ -370,6 +370,25 @@ def test_loose_telegram_result_json_ingests_only_the_photos_it_names(
     assert linked_media(factory) <= set(recorded.values())
 
 
+
+def test_rerun_of_a_loose_export_reads_its_media_again(
+        factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
+        case_ref: str, tmp_path: Path) -> None:
+    """The first import names the media from its own pass; a re-run that finds the group
+    already imported (here after `--no-media`) reads the export again for them."""
+    result = telegram_export(tmp_path)
+    folder = result.parent
+    named = sorted(p.relative_to(folder).as_posix() for p in (folder / "photos").iterdir())
+    others = plant_other_files(folder)
+    inv = accounts["investigator"].actor
+    first = import_chat(factory, inv, case_ref, result, settings, media=False)
+    assert first.created and first.media.attached > 0 and not vaulted(factory)
+    again = import_chat(factory, inv, case_ref, result, settings)
+    assert not again.created and again.media.linked == again.media.attached
+    recorded = vaulted(factory)
+    assert set(recorded) == {f"{folder.name}/{name}" for name in ("result.json", *named)}
+    assert not others & set(recorded.values())
+
 def test_full_telegram_export_brings_only_the_imported_chats_photos(
         factory: sessionmaker[Session], accounts: dict[str, Account], settings: Settings,
         case_ref: str, tmp_path: Path) -> None:
