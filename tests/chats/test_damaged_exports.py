@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.chats import ChatParseError, Message, SystemEvent, importer, parse
 from nigehbaan.chats.analysis import analyse
+from nigehbaan.chats.model import EventKind
 from nigehbaan.chats.models import ChatMember, ChatMessage
 from nigehbaan.chats.registry import open_chats
+from nigehbaan.chats.whatsapp.events import LONGEST_WORDING
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
 from nigehbaan.synth.chats import write_chat_groups
@@ -292,3 +294,21 @@ def test_encrypted_zip(tmp_path: Path) -> None:
     with pytest.raises(ChatParseError, match=r"cannot read WhatsApp Chat with X\.txt in the zip"
                                              r" \(.*encrypted"):  # fmt: skip
         parse(tmp_path / "chat.zip")
+
+
+def test_text_longer_than_any_wording_is_not_tried_as_one(tmp_path: Path) -> None:
+    """No system line is longer than `LONGEST_WORDING`, so a longer one is not run through
+    every wording (a 5 MB line took seconds per wording): it is an unrecognised line, and a
+    long message stays a message."""
+    name = "A" * (LONGEST_WORDING + 1)
+    path = tmp_path / "chat.txt"
+    path.write_text(f"13/01/2024, 10:00 - Ali: hi\n13/01/2024, 10:01 - {name} left\n"
+                    f"13/01/2024, 10:02 - Ali: {name} left\n", "utf-8")  # fmt: skip
+    _, long_line, message = parse(path, date_order="dmy").records
+    assert isinstance(long_line, SystemEvent) and long_line.kind is EventKind.OTHER
+    assert isinstance(message, Message) and message.text == f"{name} left"
+    ios = tmp_path / "ios.txt"
+    ios.write_text(f"[13/01/2024, 10:00:00] Ali: hi\n[13/01/2024, 10:01:00] Ali: {name} left\n",
+                   "utf-8")  # fmt: skip
+    _, said = parse(ios, date_order="dmy").records
+    assert isinstance(said, Message) and said.text == f"{name} left"

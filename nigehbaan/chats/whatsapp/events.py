@@ -18,6 +18,10 @@ from nigehbaan.chats.whatsapp.locale import EventPattern, Locale, locales
 from nigehbaan.chats.whatsapp.names import clean_label
 
 _UNNAMED = re.compile(r"\(\?P<\w+>")
+LONGEST_WORDING = 1 << 16
+"""No system line is longer: the longest WhatsApp writes is an "added" line naming every
+member of a full group (1,024 names, under 30,000 characters). Longer text is a message, and
+is not run through every wording (a 5 MB message took seconds)."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class EventReader:
         self._order = list(locales())
         self.active: Locale | None = None
         every = (p.regex.pattern for loc in self._order for p in loc.events)
-        self.union = re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', p)})" for p in every))
+        self._union = re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', p)})" for p in every))
         led = [(loc.code, p) for loc in self._order for p in loc.events
                if p.regex.pattern.startswith(ACTOR_FIRST)]
         every_hint = fewest(p.keyword for _, p in led)
@@ -47,6 +51,10 @@ class EventReader:
                                         and not p.typable for w in p.leads)
                        for loc in self._order}  # fmt: skip
         self._all_hints = fewest(w for _, p in led if not p.typable for w in p.leads)
+
+    def worded(self, line: str) -> bool:
+        """Whether some locale's wording matches the whole line: one regex for them all."""
+        return len(line) <= LONGEST_WORDING and self._union.fullmatch(line) is not None
 
     def may_match(self, line: str) -> bool:
         """Whether a `Name: text` line holds the literal of a wording that could match it."""
@@ -59,6 +67,8 @@ class EventReader:
         return self._all_hints if self.active is None else self._hints[self.active.code]
 
     def match(self, text: str) -> Wording | None:
+        if len(text) > LONGEST_WORDING:
+            return None
         text = text.lstrip("\u200e")
         for locale in self._order:
             for pattern in locale.events:

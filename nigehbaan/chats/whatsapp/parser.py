@@ -92,8 +92,8 @@ class _ChatReader:
 
     def plain(self, labels: list[str], bodies: list[str]) -> list[bool]:
         """iOS: bodies whose first line no event wording matches, so they are messages."""
-        union = self.events.union
-        return [union.fullmatch(b.partition("\n")[0]) is None for b in bodies]
+        worded = self.events.worded
+        return [not worded(b.partition("\n")[0]) for b in bodies]
 
     def record(self, position: int, raw: str, stamp: datetime, rest: str, extra: str) -> Record:
         """One record by the full rules; `rest` is the header line after the time, `extra`
