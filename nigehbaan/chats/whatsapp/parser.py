@@ -59,6 +59,7 @@ class _ChatReader:
             attachments=source.attachments(),
         )  # fmt: skip
         self.known: set[str] = set()
+        self._longest_known = 0
         self.senders: set[str] = set()
         self.sender_refs: dict[str, MemberRef] = {}
         self.group_evidence = False
@@ -132,7 +133,7 @@ class _ChatReader:
             return -1
         best = cut if rest[:cut] in self.known else -1
         later = rest.find(": ", cut + 2)
-        while later >= 0:
+        while 0 <= later <= self._longest_known:  # beyond, no known name can end there
             if rest[:later] in self.known:
                 best = later
             later = rest.find(": ", later + 2)
@@ -154,6 +155,7 @@ class _ChatReader:
 
     def _know(self, label: str) -> None:
         self.known.add(label)
+        self._longest_known = max(self._longest_known, len(label))
         if ": " in label:
             self._colon = self._colon | {label.split(": ", 1)[0]}
 
