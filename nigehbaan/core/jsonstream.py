@@ -161,6 +161,10 @@ class JsonReader:
                 problem, at = exc.msg, exc.pos
             except StopIteration:
                 problem, at = "expected a value", start
+            except RecursionError:
+                raise self._error("a value nested too deeply", start) from None
+            except ValueError:  # an integer past Python's digit limit for conversions
+                raise self._error("a number with too many digits", start) from None
             else:
                 # A number cut by the buffer's end ("12|3", "1.|5", "1e+|5") decodes as a shorter
                 # number with at most two characters left: read on.

@@ -146,3 +146,19 @@ def test_a_value_over_the_cap_is_an_error_not_an_unbounded_read() -> None:
             reader.value()
     reader = JsonReader(io.StringIO(text), chunk_size=64, max_value=10_000)
     assert [reader.value() for _ in reader.items()] == [{"big": "x" * 5000}, 1]
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "character 7: a value nested too deeply"),
+        ('{"a": 1' + "0" * 5000 + "}", "character 7: a number with too many digits"),
+    ],
+)
+def test_values_the_decoder_refuses(document: str, problem: str) -> None:
+    """The standard decoder raises RecursionError and a plain ValueError for these, which a
+    caller mapping `JsonStreamError` would let through as a traceback."""
+    reader = JsonReader(io.StringIO(document))
+    with pytest.raises(JsonStreamError, match=problem):
+        for _ in reader.members():
+            reader.value()
