@@ -30,22 +30,34 @@ CSV_FIELDS = ("member_id", "display_name", "aliases", "phone_e164", "country", "
               "decision_reason")
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: str) -> str:
+    """A name from the seized chat, made inert in a spreadsheet: its members chose their names,
+    and `=HYPERLINK(…)` or a DDE call in one would run when an analyst opens the CSV. A leading
+    apostrophe is the spreadsheets' own "this is text" mark (OWASP, CSV injection)."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
 def members_csv(views: Iterable[MemberView]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for m in views:
+        names = [as_text_cell(name) for name in m.display_names]
         writer.writerow({
-            "member_id": m.member_id, "display_name": m.display_names[0] if m.display_names
-            else "", "aliases": "; ".join(m.display_names[1:]), "phone_e164": m.phone_e164 or "",
-            "country": m.country, "telegram_id": m.telegram_id or "", "messages": m.messages,
+            "member_id": m.member_id, "display_name": names[0] if names else "",
+            "aliases": "; ".join(names[1:]), "phone_e164": m.phone_e164 or "",
+            "country": m.country, "telegram_id": as_text_cell(m.telegram_id or ""),
+            "messages": m.messages,
             "media": m.media, "known_matches": m.known_matches, "added_count": m.added_count,
             "pagerank": f"{m.pagerank:.6f}", "betweenness": f"{m.betweenness:.6f}",
             "core": m.core, "removal_effect": m.removal_effect,
             "indicators": ";".join(sorted({i.code for i in m.indicators})),
             "triage": m.triage, "triage_rule": m.triage_rule,
             "decision": m.decision.category if m.decision else "",
-            "decision_reason": m.decision.reason if m.decision else ""})
+            "decision_reason": as_text_cell(m.decision.reason) if m.decision else ""})
     return out.getvalue()
 
 
