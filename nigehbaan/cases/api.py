@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from nigehbaan.cases import moves, queries, register, statutes
 from nigehbaan.cases.channels import CHANNEL_LABELS, Channel
@@ -17,8 +17,9 @@ from nigehbaan.cases.schemas import (
     PersonIn,
 )
 from nigehbaan.cases.views import CaseDetail, CaseSummary, LinkView, PersonView
+from nigehbaan.core.inputs import TextIn
 from nigehbaan.core.roles import Permission
-from nigehbaan.web.deps import AppSettings, CurrentActor, Db
+from nigehbaan.web.deps import AppSettings, CurrentActor, Db, RowId
 
 router = APIRouter(tags=["cases"])
 
@@ -42,9 +43,21 @@ class StatusOut(BaseModel):
     allowed_moves: list[str]
 
 
-class CatalogueIn(BaseModel):
-    catalogue: str = ""
-    statutes: list[dict[str, str]]
+class StatuteIn(TextIn):
+    """One catalogue entry, each part no longer than the `statutes` table holds it (the
+    catalogue loader names any required part that is missing)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+    code: str = Field(default="", max_length=40)
+    law: str = Field(default="", max_length=160)
+    section: str = Field(default="", max_length=20)
+    title: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=20000)
+
+
+class CatalogueIn(TextIn):
+    catalogue: str = Field(default="", max_length=120)
+    statutes: list[StatuteIn] = Field(max_length=5000)
 
 
 @router.get("/channels", response_model=list[ChannelOut])
@@ -122,7 +135,7 @@ def person_add(reference: str, body: PersonIn, actor: CurrentActor, db: Db,
 
 @router.post("/cases/{reference}/persons/{person_id}/identifiers", response_model=PersonView,
              status_code=201)
-def identifier_add(reference: str, person_id: int, body: IdentifierIn, actor: CurrentActor,
+def identifier_add(reference: str, person_id: RowId, body: IdentifierIn, actor: CurrentActor,
                    db: Db, settings: AppSettings) -> PersonView:
     register.add_identifier(db, actor, reference, person_id, body, settings)
     detail = queries.case_detail(db, actor, reference, audit_read=False)

@@ -7,6 +7,7 @@ Its attached media go to the case's evidence vault too, unless `?media=false`.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,15 +28,34 @@ from nigehbaan.chats.views import (
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.settings import Settings
-from nigehbaan.web.deps import AppSettings, CurrentActor, Db
+from nigehbaan.web.deps import AppSettings, CurrentActor, Db, RowId
 
 router = APIRouter(tags=["chats"])
+
 MAX_UPLOAD = 2 << 30
+MAX_NAME_BYTES = 255
+"""The longest file name the spool folder's file system takes (in bytes, not characters)."""
+
+
+def spool_name(filename: str) -> str:
+    """The export's own name, as a file name the spool folder takes: the last path part, not
+    `.` or `..`, shortened (keeping its suffix, which tells the format) to fit."""
+    name = Path(filename or "export.txt").name
+    if name in ("", ".", ".."):
+        return "export.txt"
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix
+    if len(suffix.encode()) > 16:
+        suffix = ""
+    stem = name[:len(name) - len(suffix)] if suffix else name
+    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
 
 
 async def spool(request: Request, folder: str, filename: str) -> Path:
-    name = Path(filename or "export.txt").name or "export.txt"
-    target = Path(folder) / name
+    target = Path(folder) / spool_name(filename)
     size = 0
     with target.open("wb") as sink:
         async for chunk in request.stream():
@@ -56,9 +76,12 @@ def import_spooled(request: Request, actor: Actor, settings: Settings, reference
     """An uploaded export, chat and media, in units of work of its own (`chats.vaulting`):
     the request holds no transaction open while the media are analysed."""
     factory = request.app.state.session_factory
-    with ThreadPoolExecutor(1) as pool:
-        done = vaulting.import_chat(factory, actor, reference, path, settings, executor=pool,
-                                    **options)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            done = vaulting.import_chat(factory, actor, reference, path, settings,
+                                        executor=pool, **options)
+    except Invalid as error:  # name the upload, not where the server spooled it
+        raise Invalid(error.detail.replace(f"{path.parent}{os.sep}", "")) from None
     return vaulting.import_view(factory, actor, reference, done)
 
 
@@ -79,13 +102,13 @@ async def group_import(reference: str, request: Request, response: Response, act
 
 
 @router.get("/cases/{reference}/chats/{group_id}", response_model=GroupView)
-def group_show(reference: str, group_id: int, actor: CurrentActor, db: Db) -> GroupView:
+def group_show(reference: str, group_id: RowId, actor: CurrentActor, db: Db) -> GroupView:
     return queries.group_view(queries.load_group(db, actor, reference, group_id),
                               reference.upper())
 
 
 @router.get("/cases/{reference}/chats/{group_id}/members", response_model=list[MemberView])
-def member_list(reference: str, group_id: int, actor: CurrentActor, db: Db, triage: str = "",
+def member_list(reference: str, group_id: RowId, actor: CurrentActor, db: Db, triage: str = "",
                 country: str = "", indicator: str = "",
                 sort: str = Query(default="triage")) -> list[MemberView]:
     return queries.members(db, actor, reference, group_id, triage=triage, country=country,
@@ -94,21 +117,22 @@ def member_list(reference: str, group_id: int, actor: CurrentActor, db: Db, tria
 
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}/timeline",
             response_model=list[TimelineEntry])
-def member_timeline(reference: str, group_id: int, member_id: int, actor: CurrentActor,
+def member_timeline(reference: str, group_id: RowId, member_id: RowId, actor: CurrentActor,
                     db: Db) -> list[TimelineEntry]:
     return queries.timeline(db, actor, reference, group_id, member_id)[1]
 
 
 @router.post("/cases/{reference}/chats/{group_id}/members/{member_id}/decisions",
              response_model=DecisionView, status_code=201)
-def member_decide(reference: str, group_id: int, member_id: int, body: DecisionIn,
+def member_decide(reference: str, group_id: RowId, member_id: RowId, body: DecisionIn,
                   actor: CurrentActor, db: Db) -> DecisionView:
     row = queries.decide(db, actor, reference, group_id, member_id, body)
     return DecisionView.model_validate(row, from_attributes=True)
 
 
-@router.get("/cases/{reference}/chats/{group_id}/export/{kind}")
-def group_export(reference: str, group_id: int, kind: Literal["csv", "graphml", "gexf"],
+@router.get("/cases/{reference}/chats/{group_id}/export/{kind}", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, "application/xml": {}}}})
+def group_export(reference: str, group_id: RowId, kind: Literal["csv", "graphml", "gexf"],
                  actor: CurrentActor, db: Db) -> Response:
     return export_response(db, actor, reference, group_id, kind)
 

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from nigehbaan.core.inputs import TextIn
+
 Category = Literal["priority_suspect", "possible_victim", "passive", "undetermined"]
 
 
@@ -141,7 +143,9 @@ class MediaSummary(BaseModel):
     resharers: int
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(TextIn):
+    """An analyst's decision on a member's advice (API, console and CLI alike)."""
+
     category: Category
     reason: str = Field(min_length=3, max_length=2000)
 

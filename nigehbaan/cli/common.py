@@ -20,7 +20,7 @@ from nigehbaan.core.actors import Actor, local_operator
 from nigehbaan.core.auth import actor_for, get_user
 from nigehbaan.core.credentials import configure_password_hashing
 from nigehbaan.core.db import make_engine, make_session_factory, transaction
-from nigehbaan.core.errors import DomainError
+from nigehbaan.core.errors import DomainError, validation_detail
 from nigehbaan.core.schema import is_current
 from nigehbaan.core.settings import Settings
 
@@ -61,9 +61,7 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except DomainError as error:
             fail(error.detail)
         except ValidationError as error:
-            problems = [f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-                        for item in error.errors()]
-            fail("; ".join(problems))
+            fail(validation_detail(error.errors()))
         except OperationalError as error:
             fail(f"database unavailable: {_first_line(error)}")
         except DBAPIError as error:  # e.g. a login without the rights the command needs

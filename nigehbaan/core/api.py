@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nigehbaan.core import audit, auth
 from nigehbaan.core.chain import chained_models, verify
 from nigehbaan.core.errors import Unauthenticated
+from nigehbaan.core.inputs import TextIn
 from nigehbaan.core.roles import Permission
 from nigehbaan.core.users import User
 from nigehbaan.web.deps import AppSettings, CurrentActor, Db
@@ -18,8 +19,13 @@ from nigehbaan.web.deps import AppSettings, CurrentActor, Db
 router = APIRouter(tags=["core"])
 
 
-class LoginIn(BaseModel):
+class _TextIn(TextIn):
+    """Passwords keep their spaces, so not `StrictIn`: only unknown fields are refused."""
+
     model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(_TextIn):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     totp: str = Field(default="", max_length=12)
@@ -32,8 +38,7 @@ class TokenOut(BaseModel):
     role: str
 
 
-class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserIn(_TextIn):
     username: str = Field(min_length=1, max_length=64)
     role: str
     password: str = Field(min_length=1, max_length=1024)

@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other unprintable characters escaped (`\\n`, `\\x00`): an
+    error quoting a name from damaged input stays the one line every layer promises."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def validation_detail(problems: Iterable[Mapping[str, Any]]) -> str:
+    """pydantic's problems as one `field.path: message; …` line (the request "body" omitted)."""
+    said = [f"{'.'.join(str(part) for part in item.get('loc', ()) if part != 'body')}: "
+            f"{item.get('msg', 'invalid')}" for item in problems]
+    return "; ".join(said) or "invalid request"
+
 
 class DomainError(Exception):
     """A user-facing error: its message is shown as is (HTTP `detail`, CLI stderr line)."""

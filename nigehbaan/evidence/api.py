@@ -10,10 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.errors import Invalid
+from nigehbaan.core.inputs import TextIn, refuse_nul
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import acquisition, handling, queries
 from nigehbaan.evidence.acquisition import IngestSummary
@@ -25,19 +26,25 @@ router = APIRouter(tags=["evidence"])
 UPLOAD_CHUNK = 1 << 20
 
 
-class ViewIn(BaseModel):
+class ViewIn(TextIn):
     reason: str = Field(min_length=5, max_length=2000)
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(TextIn):
     category: str = Field(default="", max_length=40)
     reviewed: bool = True
+
+
+Refusal = Annotated[tuple[str, str], WithJsonSchema({
+    "type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2,
+    "description": "[file name, why it was refused]"})]
+"""Described by hand: FastAPI writes a tuple as an `items` list, which OpenAPI 3.1 refuses."""
 
 
 class UploadOut(BaseModel):
     files: int
     new_content: int
-    refused: list[tuple[str, str]]
+    refused: list[Refusal]
 
 
 @router.get("/cases/{reference}/evidence", response_model=list[ItemView])
@@ -73,7 +80,8 @@ def ingest_uploads(request: Request, actor: Actor, settings: Settings, reference
 
 @router.post("/cases/{reference}/evidence", response_model=UploadOut, status_code=201)
 def upload(reference: str, request: Request, actor: CurrentActor, settings: AppSettings,
-           source: Annotated[str, Form(min_length=1, max_length=300)],
+           source: Annotated[str, Form(min_length=1, max_length=300),
+                             AfterValidator(refuse_nul)],
            files: Annotated[list[UploadFile], File()]) -> UploadOut:
     summary = ingest_uploads(request, actor, settings, reference, source, files)
     return UploadOut(files=summary.files, new_content=summary.new_content,
@@ -85,7 +93,9 @@ def item(sha256: str, actor: CurrentActor, db: Db) -> ItemView:
     return queries.item_detail(db, actor, sha256)
 
 
-@router.get("/evidence/{sha256}/preview", response_class=Response)
+@router.get("/evidence/{sha256}/preview", response_class=Response,
+            responses={200: {"content": {"image/jpeg": {}}},
+                       204: {"description": "The item has no preview"}})
 def preview(sha256: str, actor: CurrentActor, db: Db) -> Response:
     jpeg = queries.preview(db, actor, sha256)
     if jpeg is None:

@@ -8,29 +8,30 @@ from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
+from nigehbaan.core.inputs import TextIn
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence.store import open_vault
 from nigehbaan.matching import catalogue, engine, export, links, lists, notices, review
 from nigehbaan.matching.lists import ImportReport, ListOptions
 from nigehbaan.matching.search import Options
 from nigehbaan.matching.views import HashListView, MatchView, NotificationView, QueueEntry
-from nigehbaan.web.deps import AppSettings, CurrentActor, Db
+from nigehbaan.web.deps import AppSettings, CurrentActor, Db, RowId
 
 router = APIRouter(tags=["matching"])
 MEDIA_TYPES = {"csv": "text/csv", "vics": "application/json"}
 
 
-class RunIn(BaseModel):
+class RunIn(TextIn):
     dihedral: bool = False
     video_threshold: float = Field(default=0.8, gt=0, le=1)
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(TextIn):
     category: str | None = Field(default=None, max_length=40)
 
 
@@ -81,7 +82,7 @@ def matches(reference: str, actor: CurrentActor, db: Db) -> list[MatchView]:
 
 
 @router.post("/cases/{reference}/matches/{match_id}/confirmation", response_model=MatchView)
-def confirm(reference: str, match_id: int, body: ConfirmIn, actor: CurrentActor,
+def confirm(reference: str, match_id: RowId, body: ConfirmIn, actor: CurrentActor,
             db: Db) -> MatchView:
     review.confirm(db, actor, reference, match_id, body.category)
     return next(m for m in review.case_matches(db, actor, reference) if m.id == match_id)
@@ -105,11 +106,12 @@ def notifications(actor: CurrentActor, db: Db, case: str = "",
 
 @router.post("/matching/notifications/{notification_id}/read",
              response_model=NotificationView)
-def read(notification_id: int, actor: CurrentActor, db: Db) -> NotificationView:
+def read(notification_id: RowId, actor: CurrentActor, db: Db) -> NotificationView:
     return notices.mark_read(db, actor, notification_id)
 
 
-@router.get("/matching/new-material", response_class=Response)
+@router.get("/matching/new-material", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
 def new_material(actor: CurrentActor, db: Db, format: str = "csv",
                  case: str = "") -> Response:
     out = io.StringIO()

@@ -24,7 +24,7 @@ from nigehbaan.referrals.schemas import (
     ReferralMoveIn,
 )
 from nigehbaan.referrals.views import HitOut, ImportOut, ReferralOut
-from nigehbaan.web.deps import AppSettings, CurrentActor, Db
+from nigehbaan.web.deps import AppSettings, CurrentActor, Db, RowId
 
 router = APIRouter(tags=["referrals"])
 
@@ -83,13 +83,13 @@ def referral_create(reference: str, body: ReferralIn, actor: CurrentActor,
 
 
 @router.post("/referrals/{referral_id}/moves", response_model=ReferralOut)
-def referral_move(referral_id: int, body: ReferralMoveIn, actor: CurrentActor,
+def referral_move(referral_id: RowId, body: ReferralMoveIn, actor: CurrentActor,
                   db: Db) -> ReferralOut:
     return outgoing.view(db, outgoing.move(db, actor, referral_id, body.to, body.reason))
 
 
 @router.post("/referrals/{referral_id}/media-approval", response_model=ReferralOut)
-def referral_media(referral_id: int, body: MediaApprovalIn, actor: CurrentActor,
+def referral_media(referral_id: RowId, body: MediaApprovalIn, actor: CurrentActor,
                    db: Db) -> ReferralOut:
     return outgoing.view(db, outgoing.approve_media(db, actor, referral_id, body.reason))
 

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from nigehbaan.cases.person_roles import PersonRole
-from nigehbaan.cases.schemas import IdentifierIn
+from nigehbaan.cases.schemas import IdentifierIn, ReceivedAt
+from nigehbaan.core.inputs import Moment, StrictIn
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class IpEventIn(_Strict):
+class IpEventIn(StrictIn):
     address: str = Field(min_length=2, max_length=45)
-    at: datetime | None = None
+    at: Moment | None = None
     event: str = Field(default="", max_length=80)
     port: int | None = Field(default=None, ge=0, le=65535)
 
 
-class HashIn(_Strict):
+class HashIn(StrictIn):
     algorithm: str = Field(min_length=2, max_length=16)
     value: str = Field(min_length=1, max_length=256)
     file_name: str = Field(default="", max_length=300)
 
 
-class SubjectIn(_Strict):
+class SubjectIn(StrictIn):
     """A person the referring agency names, with what identifies them."""
 
     role: PersonRole = PersonRole.SUSPECT
@@ -40,13 +36,13 @@ class SubjectIn(_Strict):
     ip_events: list[IpEventIn] = Field(default_factory=list, max_length=500)
 
 
-class IncomingReferralIn(_Strict):
+class IncomingReferralIn(StrictIn):
     agency: str = Field(min_length=2, max_length=160)
     country: str = Field(min_length=2, max_length=2)
     reference: str = Field(default="", max_length=80)
     title: str = Field(default="", max_length=200)
     text: str = Field(default="", max_length=20000)
-    received_at: datetime | None = None
+    received_at: ReceivedAt | None = None
     offences: list[str] = Field(default_factory=list, max_length=30)
     region: str = Field(default="", max_length=80)
     subjects: list[SubjectIn] = Field(default_factory=list, max_length=200)
@@ -61,21 +57,21 @@ class ReferralStatus(StrEnum):
     ANSWERED = "answered"
 
 
-class ReferralIn(_Strict):
+class ReferralIn(StrictIn):
     country: str = Field(min_length=2, max_length=2)
     note: str = Field(default="", max_length=4000)
 
 
-class ReferralMoveIn(_Strict):
+class ReferralMoveIn(StrictIn):
     to: ReferralStatus
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class MediaApprovalIn(_Strict):
+class MediaApprovalIn(StrictIn):
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class AttributionIn(_Strict):
-    person_id: int
+class AttributionIn(StrictIn):
+    person_id: int = Field(ge=1, le=2**31 - 1)
     country: str = Field(min_length=2, max_length=2)
     reason: str = Field(min_length=1, max_length=4000)

@@ -60,7 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
+        response = errors.nul_in_address(request) or await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             if name == "Cache-Control" and request.url.path.startswith("/static/"):
                 continue
@@ -75,7 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
                          (chats_api, chats_console), (evidence_api, evidence_console),
                          (intake_api, intake_console), (matching_api, matching_console),
                          (referrals_api, referrals_console), (stats_api, stats_console)):
-        app.include_router(api.router, prefix="/api/v1")
+        app.include_router(api.router, prefix="/api/v1", responses=errors.ERROR_RESPONSES)
         app.include_router(console.router)
     app.include_router(assets.router)
     app.mount("/static", StaticFiles(packages=[("nigehbaan.web", "static")]), name="static")

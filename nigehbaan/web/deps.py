@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.core.actors import Actor
@@ -23,6 +23,11 @@ from nigehbaan.core.users import WebSession
 SESSION_COOKIE = "nigehbaan_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_ROW_ID = 2**31 - 1
+"""The largest id an `Integer` key holds (PostgreSQL refuses a larger one outright)."""
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a record's id")]
+"""A record id in the path: out of range is a 422 naming the parameter, not a database error."""
 
 
 def _db(request: Request) -> Iterator[Session]:
