@@ -22,14 +22,16 @@ _MARK = "…~"
 _DIGEST = 12
 
 
-def clipped(text: str, length: int) -> str:
-    """`text` if it fits, else its start, a mark and a digest of the whole, `length` long."""
+def clipped(text: str, length: int, *, tail: int = 0) -> str:
+    """`text` if it fits, else its start, a mark and a digest of the whole, `length` long;
+    `tail` keeps that many of its last characters too (a path's file name)."""
     if len(text) <= length:
         return text
-    if length < len(_MARK) + _DIGEST:
+    kept = length - len(_MARK) - _DIGEST - tail
+    if kept < 0:
         return text[:length]
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST]
-    return text[: length - len(_MARK) - _DIGEST] + _MARK + digest
+    return text[:kept] + _MARK + digest + (text[-tail:] if tail else "")
 
 
 @cache

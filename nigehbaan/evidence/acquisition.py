@@ -23,15 +23,17 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
+from nigehbaan.core.columns import clipped
 from nigehbaan.core.db import transaction
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.hooks import Hooks
 from nigehbaan.core.roles import Permission
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import records
-from nigehbaan.evidence.archives import Leaf, Refused, walk
+from nigehbaan.evidence.archives import Leaf, Refused, readable_name, walk
 from nigehbaan.evidence.executor import apply_all, cores, open_executor
 from nigehbaan.evidence.ingest import Ingested, ingest_file
+from nigehbaan.evidence.models import PATH_LENGTH, SOURCE_LENGTH
 from nigehbaan.evidence.store import open_vault
 from nigehbaan.evidence.vault import Vault
 
@@ -95,7 +97,17 @@ class _Run:
         self.refusals.clear()
 
     def name(self, item: Leaf | Refused) -> str:
-        return self.prefix + item.display
+        return fitted_path(self.prefix + item.display)
+
+
+KEPT_TAIL = 200
+
+
+def fitted_path(name: str) -> str:
+    """`name`, or when longer than a recorded path may be (archives allow names of any length),
+    its start and its last `KEPT_TAIL` characters around a digest of the whole, so distinct
+    names stay distinct."""
+    return clipped(name, PATH_LENGTH, tail=KEPT_TAIL)
 
 
 def _release(leaf: Leaf) -> None:
@@ -108,6 +120,10 @@ def _check(path: Path, source: str) -> None:
         raise Invalid(f"PATH: {path} does not exist")
     if not source.strip():
         raise Invalid("--source: say where this came from (e.g. 'phone of suspect 3')")
+    if len(source.strip()) > SOURCE_LENGTH:
+        raise Invalid(f"--source: at most {SOURCE_LENGTH} characters")
+    if "\x00" in source or readable_name(source) != source:
+        raise Invalid("--source: contains a NUL or bytes that are not text")
 
 
 def _prepare(factory: sessionmaker[Session], actor: Actor, reference: str,
@@ -186,7 +202,7 @@ def ingest(factory: sessionmaker[Session], actor: Actor, reference: str, path: P
     _check(path, source)
     case_ref, known = _prepare(factory, actor, reference, source)
     started = time.perf_counter()
-    prefix = f"{path.resolve().name}/" if path.is_dir() else ""
+    prefix = f"{readable_name(path.resolve().name)}/" if path.is_dir() else ""
     run = _Run(factory, actor, case_ref, source.strip(), IngestSummary(case_ref, source.strip()),
                progress, open_vault(settings), prefix)
     spool_root = settings.home / "spool"

@@ -11,6 +11,7 @@ a file came in is evidence as well.
 from __future__ import annotations
 
 import gzip
+import lzma
 import os
 import re
 import stat
@@ -88,9 +89,25 @@ class _Readable(Protocol):
 Opener = Callable[[], AbstractContextManager[_Readable]]
 
 
+DECODE_ERRORS = (zlib.error, lzma.LZMAError)
+"""What a corrupt deflate or LZMA member raises while it is read: neither is an `OSError`."""
+
+
+def readable_name(name: str) -> str:
+    """A name as text a database can store: bytes that were not UTF-8 (tar and folder names
+    keep them as surrogates) are written as `\\xNN` escapes, so the name stays distinct."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no decoder made: escape it as it stands
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def unsafe_name(name: str) -> str | None:
     """Why a member name must not be used, or None; backslashes count as separators."""
     normal = name.replace("\\", "/")
+    if not name:
+        return "empty name"
     if "\x00" in name:
         return "name contains a NUL byte"
     if normal.startswith("/") or re.match(r"[A-Za-z]:", normal):
@@ -143,7 +160,8 @@ class _Walk:
         opener = {"zip": self.zip, "tar": self.tar, "gzip": self.gzip}[kind]
         try:
             yield from opener(path, chain, depth + 1)
-        except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as error:
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile, tarfile.TarError,
+                *DECODE_ERRORS) as error:  # ValueError: a name flagged UTF-8 that is not
             yield Refused(chain, f"unreadable {kind} archive: {describe(error)}")
 
     @property
@@ -181,7 +199,7 @@ class _Walk:
                         if written > cap:
                             raise _Refusal(why)
                         out.write(chunk)
-                except (EOFError, OSError, zlib.error) as error:
+                except (EOFError, OSError, *DECODE_ERRORS) as error:
                     if not keep_partial:
                         raise
                     broken = describe(error)
@@ -199,17 +217,18 @@ class _Walk:
             yield Refused(chain, str(refusal))
             return
         except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, NotImplementedError,
-                RuntimeError, ValueError) as error:
+                RuntimeError, ValueError, *DECODE_ERRORS) as error:
             yield Refused(chain, f"unreadable member: {describe(error)}")
             return
         yield from self.file(path, chain, depth, spooled=True)
 
     def zip(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
         with zipfile.ZipFile(path) as archive:
+            names = _Names()
             for info in archive.infolist():
-                if info.is_dir():
+                if info.filename.endswith("/"):  # `is_dir` fails on an empty name
                     continue
-                inner = (*chain, info.filename)
+                inner = (*chain, names.distinct(info.filename))
                 reason = unsafe_name(info.filename) or _zip_refusal(info)
                 if reason is None and info.file_size > self._ratio_cap(info.compress_size):
                     reason = self._too_compressed
@@ -221,7 +240,7 @@ class _Walk:
 
     def tar(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
         with tarfile.open(path, mode="r:") as archive:
-            read = 0
+            names, read = _Names(), 0
             while True:
                 try:
                     entry = archive.next()
@@ -232,13 +251,13 @@ class _Walk:
                 if entry is None:
                     return
                 read += 1
-                yield from self._tar_entry(archive, entry, chain, depth)
+                yield from self._tar_entry(archive, entry, chain, names, depth)
 
     def _tar_entry(self, archive: tarfile.TarFile, entry: tarfile.TarInfo,
-                   chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+                   chain: tuple[str, ...], names: _Names, depth: int) -> Iterator[Item]:
         if entry.isdir():
             return
-        inner = (*chain, entry.name)
+        inner = (*chain, names.distinct(entry.name))
         reason = unsafe_name(entry.name) or _tar_refusal(entry)
         if reason:
             yield Refused(inner, reason)
@@ -262,15 +281,21 @@ class _Walk:
         except _Refusal as refusal:
             yield Refused(chain, str(refusal))
             return
-        if broken:
-            yield Refused(chain, f"compressed stream breaks off ({broken}); "
-                                 "what came before the break is kept")
+        cut = (f"compressed stream breaks off ({broken}); what came before the break is kept"
+               if broken else None)
         if detect_file(inner).name == "tar":
             try:
-                yield from self.tar(inner, chain, depth)
+                for item in self.tar(inner, chain, depth):
+                    if cut and isinstance(item, Refused) and item.chain == chain:
+                        item, cut = Refused(chain, f"{cut}; {item.reason}"), None
+                    yield item  # a cut tar is one refusal of the file with both reasons
             finally:
                 inner.unlink(missing_ok=True)
+            if cut:
+                yield Refused(chain, cut)
             return
+        if cut:
+            yield Refused(chain, cut)
         name = chain[-1].rsplit("/", 1)[-1]
         stem = name[:-3] if name.lower().endswith(".gz") else f"{name}.decompressed"
         yield from self.file(inner, (*chain, stem), depth, spooled=True)
@@ -282,7 +307,7 @@ class _Walk:
             if isinstance(path, Refused):
                 yield path
                 continue
-            chain = (path.relative_to(root).as_posix(),)
+            chain = (readable_name(path.relative_to(root).as_posix()),)
             if path.is_symlink():
                 yield Refused(chain, "symbolic link")
             elif path.is_dir():
@@ -291,6 +316,24 @@ class _Walk:
                 yield Refused(chain, "special file (device, pipe, socket)")
             else:
                 yield from self.file(path, chain, 0, spooled=False)
+
+
+class _Names:
+    """The names met so far in one archive. A name met again (an archive may hold several
+    members of one name) gets a numbered suffix, so every member is recorded under a name of its
+    own instead of the later ones being taken for the first."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def distinct(self, name: str) -> str:
+        name, number = readable_name(name), 1
+        found = name
+        while found in self._seen:
+            number += 1
+            found = f"{name} [duplicate {number}]"
+        self._seen.add(found)
+        return found
 
 
 def _named(root: Path, only: Collection[str]) -> list[Path | Refused]:
@@ -304,7 +347,7 @@ def _named(root: Path, only: Collection[str]) -> list[Path | Refused]:
             reason = "not found in the folder"
         elif reason is None and (root / name).is_dir():
             reason = "a folder, not a file"
-        found.append(Refused((name,), reason) if reason else root / name)
+        found.append(Refused((readable_name(name),), reason) if reason else root / name)
     return found
 
 
@@ -332,6 +375,6 @@ def walk(path: Path, spool_dir: Path, limits: Limits | None = None, *,
     if path.is_dir():
         yield from walker.folder(path, only)
     elif path.is_symlink():
-        yield Refused((path.name,), "symbolic link")
+        yield Refused((readable_name(path.name),), "symbolic link")
     else:
-        yield from walker.file(path, (path.name,), 0, spooled=False)
+        yield from walker.file(path, (readable_name(path.name),), 0, spooled=False)

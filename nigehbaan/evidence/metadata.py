@@ -7,6 +7,7 @@ that wrote a bad GPS block still has a good date, and the investigator needs wha
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -96,9 +97,15 @@ def read_metadata(source: MediaSource) -> MediaMetadata:
     except UnreadableMedia as error:
         return MediaMetadata(width=width, height=height, problems=(f"EXIF: {error}",))
     problems = list(source.decoder_warnings())
-    taken_at = attempt("date taken", lambda: _taken_at(exif), None, problems)
-    make = attempt("camera make", lambda: _text(exif.get(ExifTags.Base.Make)), None, problems)
-    model = attempt("camera model", lambda: _text(exif.get(ExifTags.Base.Model)), None, problems)
-    no_position: tuple[float | None, float | None] = (None, None)
-    lat, lon = attempt("GPS", lambda: _gps(exif), no_position, problems)
-    return MediaMetadata(taken_at, make, model, lat, lon, width, height, tuple(problems))
+    with warnings.catch_warnings(record=True) as caught:  # sub-IFDs are parsed only when read
+        warnings.simplefilter("always")
+        taken_at = attempt("date taken", lambda: _taken_at(exif), None, problems)
+        make = attempt("camera make", lambda: _text(exif.get(ExifTags.Base.Make)), None,
+                       problems)
+        model = attempt("camera model", lambda: _text(exif.get(ExifTags.Base.Model)), None,
+                        problems)
+        no_position: tuple[float | None, float | None] = (None, None)
+        lat, lon = attempt("GPS", lambda: _gps(exif), no_position, problems)
+    problems += (str(w.message).strip() for w in caught)
+    return MediaMetadata(taken_at, make, model, lat, lon, width, height,
+                         tuple(dict.fromkeys(problems)))

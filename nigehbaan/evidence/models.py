@@ -28,6 +28,10 @@ from nigehbaan.core.chain import Chained
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import Base, UTCDateTime
 
+SOURCE_LENGTH = 300
+PATH_LENGTH = 1000
+"""Longest source and path (inside their containers) that an ingest records."""
+
 
 class EvidenceItem(Base):
     __tablename__ = "evidence_items"
@@ -85,8 +89,8 @@ class CaseItem(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"))
-    source: Mapped[str] = mapped_column(String(300))
-    path: Mapped[str] = mapped_column(String(1000))
+    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH))
+    path: Mapped[str] = mapped_column(String(PATH_LENGTH))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
     acquired_by: Mapped[str] = mapped_column(String(120))
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -106,8 +110,8 @@ class IngestRefusal(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    source: Mapped[str] = mapped_column(String(300))
-    path: Mapped[str] = mapped_column(String(1000))
+    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH))
+    path: Mapped[str] = mapped_column(String(PATH_LENGTH))
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -37,9 +37,9 @@ def _perceptual(signals: tuple[PerceptualResult, ...]) -> tuple[str, str]:
 
 
 def _metadata(facts: Facts) -> dict[str, Any]:
-    if facts.metadata is None:
-        return {}
-    data = asdict(facts.metadata)
+    """The metadata read, and why no preview could be made when none could."""
+    data = asdict(facts.metadata) if facts.metadata is not None else {}
+    data["preview_problem"] = facts.preview_problem
     return {key: (value.isoformat() if isinstance(value, datetime) else value)
             for key, value in data.items() if value not in (None, ())}
 

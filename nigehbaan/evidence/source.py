@@ -51,14 +51,28 @@ def _read_exif(image: Image.Image, decoded: _Decoded) -> None:
         decoded.exif_error = describe(error)
 
 
+def _reduce(image: Image.Image) -> str | None:
+    """Scale a JPEG's decode down by the smallest power of two that brings it under the
+    limit; the reason it cannot be decoded when even 1/8 is too large, or it is not a JPEG.
+    `draft` only ever reduces by a whole factor of 2, 4 or 8 and never below the size asked
+    for, so the size asked for is the reduced one itself."""
+    width, height = image.size
+    too_many = f"{width}x{height} is more pixels than the {MAX_PIXELS} limit"
+    if image.format != "JPEG":
+        return too_many
+    reduction = next((r for r in (2, 4, 8) if -(-width // r) * -(-height // r) <= MAX_PIXELS), 8)
+    image.draft("RGB", (max(1, width // reduction), max(1, height // reduction)))
+    if image.size[0] * image.size[1] > MAX_PIXELS:
+        return f"{too_many}, even decoded at 1/8 scale"
+    return None
+
+
 def _decode_pixels(image: Image.Image, decoded: _Decoded) -> None:
     width, height = image.size
     if width * height > MAX_PIXELS:
-        if image.format != "JPEG":
-            decoded.image_error = f"{width}x{height} is more pixels than the {MAX_PIXELS} limit"
+        decoded.image_error = _reduce(image)
+        if decoded.image_error:
             return
-        scale = (width * height / MAX_PIXELS) ** 0.5
-        image.draft("RGB", (int(width / scale), int(height / scale)))
     try:
         decoded.image = image.convert("RGB")
     except Exception as error:  # Pillow's plugins raise many types on malformed data

@@ -15,6 +15,8 @@ from typing import Any
 
 import av
 
+from nigehbaan.evidence import source
+
 
 @contextmanager
 def open_video(path: Path) -> Iterator[Any]:
@@ -37,13 +39,25 @@ def duration(container: Any) -> float | None:
     return None
 
 
+def check_size(width: int, height: int) -> None:
+    """Frames are held by the pixel limit of images: a few hundred kilobytes of video can
+    declare 8192x8192 frames, each costing gigabytes once converted and hashed."""
+    if width * height > source.MAX_PIXELS:
+        raise ValueError(f"{width}x{height} frames are more pixels than the "
+                         f"{source.MAX_PIXELS} limit")
+
+
 def sample_frames(container: Any, every: float = 1.0) -> Iterator[tuple[float, Any]]:
-    """The first frame at or after each multiple of `every` seconds, as (seconds, VideoFrame)."""
+    """The first frame at or after each multiple of `every` seconds, as (seconds, VideoFrame).
+    Raises `ValueError` before decoding when the stream declares frames over the pixel limit,
+    and at any frame over it."""
     stream = container.streams.video[0]
+    check_size(stream.width or 0, stream.height or 0)
     rate = float(stream.average_rate) if stream.average_rate else 25.0
     due = 0.0
     for index, frame in enumerate(container.decode(stream)):
         seconds = frame.time if frame.time is not None else index / rate
         if seconds + 1e-6 >= due:
+            check_size(frame.width, frame.height)
             yield seconds, frame
             due = (math.floor(seconds / every + 1e-6) + 1) * every

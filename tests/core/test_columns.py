@@ -32,3 +32,10 @@ def test_nul_is_replaced_everywhere() -> None:
     rows = fit_rows(ChatMember, [{"display_name": "A\x00", "aliases": ["B\x00", {"c\x00": 1}]}])
     assert rows == [{"display_name": "A\ufffd", "aliases": ["B\ufffd", {"c\ufffd": 1}]}]
     assert fit(ChatGroup, "title", "\x00" * 400) == clipped("\ufffd" * 400, 300)
+
+
+def test_tail_is_kept() -> None:
+    path = "folder/" * 300 + "IMG-20240101-WA0001.jpg"
+    cut = clipped(path, 1000, tail=200)
+    assert len(cut) == 1000 and cut.endswith(path[-200:]) and cut.startswith("folder/")
+    assert "…~" in cut and clipped(path + "x", 1000, tail=200) != cut
