@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from nigehbaan.matching.errors import shown
+
 
 class HashType(StrEnum):
     """A hash algorithm by its name in our CSV format.
@@ -35,7 +37,8 @@ def parse_hash_type(name: str) -> HashType:
         return HashType(name.strip().lower())
     except ValueError:
         known = ", ".join(t.value for t in HashType)
-        raise ValueError(f"unknown hash type {name.strip()!r} (expected one of {known})") from None
+        raise ValueError(f"unknown hash type {shown(name.strip())} (expected one of {known})"
+                         ) from None
 
 
 def normalise_hex(value: str, hash_type: HashType) -> str:
@@ -48,10 +51,11 @@ def normalise_hex(value: str, hash_type: HashType) -> str:
     expected = HEX_LENGTHS[hash_type]
     if _HEX.fullmatch(text) is None:
         bad = next(ch for ch in text if ch not in "0123456789abcdef")
-        raise ValueError(f"{hash_type.value} hash {value.strip()!r} has non-hex character {bad!r}")
+        raise ValueError(
+            f"{hash_type.value} hash {shown(value.strip())} has non-hex character {bad!r}")
     if len(text) != expected:
         raise ValueError(
-            f"{hash_type.value} hash {value.strip()!r} has {len(text)} hex digits, "
+            f"{hash_type.value} hash {shown(value.strip())} has {len(text)} hex digits, "
             f"expected {expected}"
         )
     return text

@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import as_utc, utcnow
+from nigehbaan.core.columns import fit, without_nul
 from nigehbaan.core.errors import Conflict, Invalid, NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.matching import freshness, merge
 from nigehbaan.matching.categories import CategoryMapping, load_scheme
 from nigehbaan.matching.duplicates import DuplicateFinder
 from nigehbaan.matching.entry import HashEntry as ListEntry
+from nigehbaan.matching.errors import shown
 from nigehbaan.matching.formats import get_format
 from nigehbaan.matching.models import HashEntry, HashImportRow, HashList, HashListVersion
 from nigehbaan.matching.pdq_codes import DEFAULT_RADIUS
@@ -159,19 +161,22 @@ class _Stager:
     def add(self, entry: ListEntry, case_id: int | None = None) -> None:
         self.read += 1
         self.duplicates.add(entry)
-        raw = (entry.category or "").strip() or None
+        raw = without_nul((entry.category or "").strip()) or None
         if raw is not None and len(raw) > CATEGORY_LENGTH:
             raise Invalid(f"{entry.position}: category {raw[:50]!r} is too long")
-        extra = dict(entry.extra)
+        # A list's text is stored as any evidence text is (`core.columns`): U+0000 replaced
+        # (PostgreSQL refuses it), a series or media id longer than its column cut with a mark.
+        extra = without_nul(entry.extra) if entry.extra else {}
         media_id = entry.media_id or _text(extra.pop("media_id", None))
         quality = _quality(extra.pop("quality", None), entry.position)
         if entry.source:
-            extra["source"] = entry.source
+            extra["source"] = without_nul(entry.source)
         self.rows.append({
             "version_id": self.version_id, "hash_type": entry.hash_type.value,
             "value": entry.value, "category_raw": raw, "category": self._map(raw, entry),
-            "series": entry.series, "media_id": media_id, "quality": quality,
-            "case_id": case_id, "extra": extra})
+            "series": fit(HashImportRow, "series", entry.series) if entry.series else None,
+            "media_id": fit(HashImportRow, "media_id", media_id) if media_id else None,
+            "quality": quality, "case_id": case_id, "extra": extra})
         if len(self.rows) >= BATCH:
             self.flush()
 
@@ -233,7 +238,7 @@ def stage_rows(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def _text(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)[:120]
+    return None if value in (None, "") else str(value)
 
 
 def _quality(value: Any, position: str) -> int | None:
@@ -242,7 +247,7 @@ def _quality(value: Any, position: str) -> int | None:
     try:
         quality = int(str(value))
     except ValueError:
-        raise Invalid(f"{position}: quality {value!r} is not a number") from None
+        raise Invalid(f"{position}: quality {shown(value)} is not a number") from None
     if not 0 <= quality <= 100:
         raise Invalid(f"{position}: quality {quality} is outside 0..100")
     return quality

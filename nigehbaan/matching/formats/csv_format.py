@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from nigehbaan.matching.entry import HashEntry
-from nigehbaan.matching.errors import HashListError
+from nigehbaan.matching.errors import HashListError, cut
 from nigehbaan.matching.formats.base import ExportItem, HashListFormat
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex, parse_hash_type
@@ -55,11 +55,12 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise HashListError(
-            f"header lacks column(s) {', '.join(missing)} (found: {','.join(header)})", "line 1"
+            f"header lacks column(s) {', '.join(missing)} (found: {cut(','.join(header))})",
+            "line 1",
         )
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
-        raise HashListError(f"header repeats column(s) {', '.join(repeated)}", "line 1")
+        raise HashListError(f"header repeats column(s) {cut(', '.join(repeated))}", "line 1")
 
 
 def _entry(header: list[str], row: list[str], line: int) -> HashEntry:

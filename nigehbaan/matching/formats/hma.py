@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from nigehbaan.matching.entry import HashEntry
-from nigehbaan.matching.errors import HashListError
+from nigehbaan.matching.errors import HashListError, shown
 from nigehbaan.matching.formats.base import HashListFormat
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex
@@ -39,7 +39,8 @@ class HmaFormat(HashListFormat):
         if self.signal_type is None:
             signal_type, _, signal = text.partition(" ")
             if not signal:
-                raise HashListError(f"expected '<signal_type> <signal>', got {text!r}", position)
+                raise HashListError(f"expected '<signal_type> <signal>', got {shown(text)}",
+                                    position)
         else:
             signal_type, signal = self.signal_type, text
         if signal_type not in SIGNAL_TYPES:
@@ -53,4 +54,4 @@ class HmaFormat(HashListFormat):
 
 
 def _unsupported(signal_type: str) -> str:
-    return f"unsupported signal type {signal_type!r} (supported: {', '.join(SIGNAL_TYPES)})"
+    return f"unsupported signal type {shown(signal_type)} (supported: {', '.join(SIGNAL_TYPES)})"

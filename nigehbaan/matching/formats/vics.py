@@ -9,12 +9,13 @@ streamed: only one Media record is held at a time (see `nigehbaan.core.jsonstrea
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
 from nigehbaan.core.jsonstream import JsonReader, JsonStreamError
 from nigehbaan.matching.entry import HashEntry
-from nigehbaan.matching.errors import HashListError
+from nigehbaan.matching.errors import HashListError, shown
 from nigehbaan.matching.formats.base import ExportItem, HashListFormat
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex
@@ -23,6 +24,8 @@ CONTEXT_2_0 = "http://github.com/ICMEC/ProjectVic/DataModels/2.0.xml/Default/$me
 HASH_FIELDS = {"MD5": HashType.MD5, "SHA1": HashType.SHA1, "SHA256": HashType.SHA256}
 BOOL_FIELDS = ("VictimIdentified", "OffenderIdentified", "IsDistributed", "IsPrecategorized")
 KEPT_FIELDS = ("MediaSize", "PhotoDNA", "Tags", "DateUpdated", "MimeType", "Comments")
+MAX_DEPTH = 20
+"""Of a kept field's value: VICS's own are flat (`Tags` is a list of strings)."""
 _BOOL_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
@@ -83,12 +86,16 @@ class VicsFormat(HashListFormat):
             raise HashListError("a Media record is not a JSON object", position)
         extra = _extra(media, position)
         if case_id is not None:
-            extra["CaseID"] = case_id
+            extra["CaseID"] = _storable(case_id, "CaseID", position)
         hashes = [(t, media[f]) for f, t in HASH_FIELDS.items() if media.get(f)]
         if not hashes:
             self.skipped += 1
             if len(self.skipped_positions) < 100:
                 self.skipped_positions.append(position)
+            return
+        category = _category(media.get("Category", 0), position)
+        series = _optional_text(media.get("Series"), "Series", position)
+        media_id = _optional_text(media.get("MediaID"), "MediaID", position)
         for hash_type, raw in hashes:
             try:
                 value = normalise_hex(_text(raw, hash_type.name, position), hash_type)
@@ -98,9 +105,9 @@ class VicsFormat(HashListFormat):
                 hash_type=hash_type,
                 value=value,
                 position=position,
-                category=_category(media.get("Category", 0), position),
-                series=_optional_text(media.get("Series")),
-                media_id=_optional_text(media.get("MediaID")),
+                category=category,
+                series=series,
+                media_id=media_id,
                 extra=dict(extra),
             )
 
@@ -126,11 +133,12 @@ def parse_bool(value: Any, field: str, position: str) -> bool | None:
         return value
     if isinstance(value, str) and value.strip().lower() in _BOOL_TEXT:
         return _BOOL_TEXT[value.strip().lower()]
-    raise HashListError(f"{field} is {value!r}, expected true or false", position)
+    raise HashListError(f"{field} is {shown(value)}, expected true or false", position)
 
 
 def _extra(media: Mapping[str, Any], position: str) -> dict[str, Any]:
-    extra: dict[str, Any] = {f: media[f] for f in KEPT_FIELDS if media.get(f) is not None}
+    extra: dict[str, Any] = {f: _storable(media[f], f, position) for f in KEPT_FIELDS
+                             if media.get(f) is not None}
     for field in BOOL_FIELDS:
         flag = parse_bool(media.get(field), field, position)
         if flag is not None:
@@ -140,18 +148,47 @@ def _extra(media: Mapping[str, Any], position: str) -> dict[str, Any]:
 
 def _category(value: Any, position: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise HashListError(f"Category is {value!r}, expected a number", position)
-    return str(value).strip()
+        raise HashListError(f"Category is {shown(value)}, expected a number", position)
+    return str(_storable(value, "Category", position)).strip()
 
 
 def _text(value: Any, field: str, position: str) -> str:
     if not isinstance(value, str):
-        raise HashListError(f"{field} is {value!r}, expected a hex string", position)
+        raise HashListError(f"{field} is {shown(value)}, expected a hex string", position)
     return value
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+def _optional_text(value: Any, field: str, position: str) -> str | None:
+    """A text field that some tools write as a number (MediaID)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise HashListError(f"{field} is {shown(value)}, expected text or a number", position)
+    return str(_storable(value, field, position))
+
+
+def _storable(value: Any, field: str, position: str, depth: int = 0) -> Any:
+    """`value` as read, refused if it cannot be stored as JSON or text: a number beyond a
+    float's range (read as infinity) or NaN, text with an unpaired surrogate escape, or nesting
+    deeper than `MAX_DEPTH` (which the recursive steps after reading could not follow)."""
+    if depth > MAX_DEPTH:
+        raise HashListError(f"{field} is nested more than {MAX_DEPTH} levels deep", position)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise HashListError(f"{field} holds {value!r}, a number out of range", position)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise HashListError(f"{field} holds an unpaired surrogate "
+                                f"\\u{ord(value[exc.start]):04x}, not text", position) from None
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, field, position, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, field, position, depth + 1)
+            _storable(item, field, position, depth + 1)
+    return value
 
 
 def _media_record(item: ExportItem) -> dict[str, Any]:
