@@ -9,7 +9,9 @@ are byte-for-byte reproducible, and media (the only large content) is compressed
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Sequence
 
 from nigehbaan.core.errors import Invalid
@@ -35,7 +37,7 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
     """Entries in stored order, and the problems met (a damaged entry is named, not raised)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as error:
         raise Invalid(f"{source}: not a package (not a readable zip archive: {error})") from None
     entries: list[tuple[str, bytes]] = []
     problems: list[str] = []
@@ -49,7 +51,7 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
                 continue
             try:
                 entries.append((info.filename, archive.read(info)))
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
-                    NotImplementedError) as error:
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                    NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError) as error:
                 problems.append(f"{info.filename}: damaged ({error})")
     return entries, problems

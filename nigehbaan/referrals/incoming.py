@@ -13,16 +13,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases import register
 from nigehbaan.cases.channels import Channel
-from nigehbaan.cases.models import Case, Person
+from nigehbaan.cases.identifiers import normalise
+from nigehbaan.cases.models import Case, Identifier, Person
 from nigehbaan.cases.schemas import CaseIn
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
-from nigehbaan.core.errors import Conflict
+from nigehbaan.core.columns import fit, lengths, without_nul
+from nigehbaan.core.errors import Conflict, Invalid, validation_detail
 from nigehbaan.core.settings import Settings
 from nigehbaan.referrals import values
 from nigehbaan.referrals.lookups import run_arrival_lookups
@@ -30,6 +33,29 @@ from nigehbaan.referrals.models import ArrivalHit, InboundReport, IpCapture, Rep
 from nigehbaan.referrals.schemas import HashIn, IncomingReferralIn, IpEventIn
 
 INCOMING_FORMAT = "international_referral"
+
+
+def case_draft(fields: dict[str, Any]) -> CaseIn:
+    """The case a partner's text asks for, U+0000 replaced (PostgreSQL refuses it); a field the
+    case cannot hold is refused by name, as the API would refuse it."""
+    try:
+        return CaseIn.model_validate(without_nul(fields))
+    except ValidationError as error:
+        raise Invalid(validation_detail(error.errors())) from None
+
+
+def _check_identifiers(draft: IncomingReferralIn, settings: Settings) -> None:
+    """A handle is kept with its platform (`telegram:name`), so one the request allows can
+    still be longer than the column: refused here by name, not by the database half-way."""
+    longest = lengths(Identifier)["value"]
+    for index, subject in enumerate(draft.subjects):
+        for position, item in enumerate(subject.identifiers):
+            where = f"subjects[{index}].identifiers[{position}]"
+            found = normalise(item.kind.value, item.value, platform=item.platform, field=where,
+                              default_region=settings.default_region)
+            if len(found.value) > longest:
+                raise Invalid(f"{where}: '{found.value[:40]}…' is longer than an identifier "
+                              f"({longest} characters with its platform)")
 
 
 def add_files(session: Session, case: Case, files: Sequence[Sequence[HashIn]],
@@ -49,7 +75,8 @@ def add_files(session: Session, case: Case, files: Sequence[Sequence[HashIn]],
             session.add(ReportedFile(
                 case_id=case.id, file_key=key, algorithm=algorithm,
                 value=values.hash_value(algorithm, item.value, f"{where}.value"),
-                file_name=item.file_name, annotations=notes))
+                file_name=fit(ReportedFile, "file_name", item.file_name),
+                annotations=without_nul(notes)))
         count += 1
     session.flush()
     return count
@@ -61,16 +88,19 @@ def add_ip_events(session: Session, case: Case, person: Person | None,
         session.add(IpCapture(
             case_id=case.id, person_id=person.id if person else None,
             address=values.ip_address(event.address, f"{field}[{index}].address"),
-            at=event.at, event=event.event, port=event.port))
+            at=event.at, event=fit(IpCapture, "event", event.event), port=event.port))
     session.flush()
     return len(events)
 
 
 def keep_source(session: Session, actor: Actor, case: Case, fmt: str, source_id: str,
                 original: bytes | str, unknown: dict[str, Any] | None = None,
-                warnings: list[str] | None = None) -> InboundReport:
-    """The report as it came, verbatim, so nothing a partner sent is lost to our reading."""
+                warnings: list[str] | None = None, *, text: str | None = None,
+                ) -> InboundReport:
+    """The report as it came, verbatim, so nothing a partner sent is lost to our reading.
+    `text` is `original` decoded when it is not UTF-8; the SHA-256 is always of the bytes."""
     raw = original.encode("utf-8") if isinstance(original, str) else original
+    source_id = fit(InboundReport, "source_id", source_id)
     earlier = session.execute(select(Case.reference)
                               .join(InboundReport, Case.id == InboundReport.case_id)
                               .where(InboundReport.format == fmt,
@@ -79,8 +109,9 @@ def keep_source(session: Session, actor: Actor, case: Case, fmt: str, source_id:
         raise Conflict(f"{fmt} '{source_id}' was already received as case {earlier[0]}")
     row = InboundReport(case_id=case.id, format=fmt, source_id=source_id,
                         sha256=hashlib.sha256(raw).hexdigest(),
-                        original=raw.decode("utf-8", errors="replace"),
-                        unknown=unknown or {}, warnings=warnings or [],
+                        original=without_nul(text if text is not None
+                                             else raw.decode("utf-8", errors="replace")),
+                        unknown=without_nul(unknown or {}), warnings=without_nul(warnings or []),
                         imported_by=actor.username)
     session.add(row)
     session.flush()
@@ -91,6 +122,7 @@ def receive_referral(session: Session, actor: Actor, draft: IncomingReferralIn,
                      settings: Settings, *, now: datetime | None = None
                      ) -> tuple[Case, list[ArrivalHit]]:
     """Open the case, keep IP events and hashes, look everything up; one transaction."""
+    _check_identifiers(draft, settings)
     fields = {"title": draft.title or f"Referral from {draft.agency}",
               "summary": draft.text, "channel": Channel.INTERNATIONAL_REFERRAL,
               "offences": draft.offences, "region": draft.region,
@@ -98,7 +130,7 @@ def receive_referral(session: Session, actor: Actor, draft: IncomingReferralIn,
               "referring_country": draft.country, "referring_reference": draft.reference,
               "persons": [subject.model_dump(exclude={"ip_events"}) for subject in
                           draft.subjects]}
-    case = register.open_case(session, actor, CaseIn.model_validate(fields), settings, now=now)
+    case = register.open_case(session, actor, case_draft(fields), settings, now=now)
     for index, subject in enumerate(draft.subjects):
         add_ip_events(session, case, case.persons[index], subject.ip_events,
                       f"subjects[{index}].ip_events")

@@ -13,6 +13,9 @@ HASH_LENGTHS: dict[str, int] = {"md5": 32, "sha1": 40, "sha256": 64, "pdq": 64}
 kept verbatim with the report instead."""
 _ALIASES = {"sha-256": "sha256", "sha-1": "sha1", "sha_256": "sha256", "sha_1": "sha1"}
 _HEX = re.compile(r"^[0-9a-f]+$")
+MAX_ADDRESS = 45
+"""The longest written address (IPv4-mapped IPv6), and what an address column holds; only an
+IPv6 zone id (`fe80::1%eth0`) can make a valid address longer."""
 
 
 def hash_algorithm(name: str, field: str = "algorithm") -> str:
@@ -36,6 +39,10 @@ def hash_value(algorithm: str, value: str, field: str = "hash") -> str:
 def ip_address(value: str, field: str = "ip") -> str:
     """The address in its compressed canonical form: equal strings mean the same address."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = str(ipaddress.ip_address(value.strip()))
     except ValueError:
         raise Invalid(f"{field}: '{value[:80]}' is not an IP address") from None
+    if len(address) > MAX_ADDRESS:
+        raise Invalid(f"{field}: '{value[:80]}…' is longer than an IP address "
+                      f"({MAX_ADDRESS} characters)")
+    return address

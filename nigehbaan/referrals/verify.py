@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, one_line
 from nigehbaan.referrals import archive, signing
 from nigehbaan.referrals.package import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE, VERSION
 from nigehbaan.referrals.views import CheckOut
@@ -40,6 +40,12 @@ def _manifest(contents: dict[str, bytes], problems: list[str]) -> dict[str, Any]
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         problems.append(f"{MANIFEST}: not readable JSON ({error})")
+        return None
+    except ValueError:  # the only other: an integer beyond Python's digit limit
+        problems.append(f"{MANIFEST}: not readable JSON (a number has too many digits)")
+        return None
+    except RecursionError:
+        problems.append(f"{MANIFEST}: not readable JSON (nested too deeply)")
         return None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         problems.append(f"{MANIFEST}: not a {FORMAT} manifest")
@@ -116,7 +122,7 @@ def check(data: bytes, *, key_pem: bytes | None = None, key_source: str = "") ->
     if not problems and archive.write(entries) != data:
         problems.append("archive bytes differ from the canonical layout: a byte outside the "
                         "listed contents (a zip header) was changed")
-    return CheckOut(ok=not problems, problems=problems, files=files,
+    return CheckOut(ok=not problems, problems=[one_line(p) for p in problems], files=files,
                     key_fingerprint=fingerprint, key_source=source,
                     case=str((manifest or {}).get("case", "")),
                     country=str((manifest or {}).get("country", "")))

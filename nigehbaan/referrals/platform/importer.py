@@ -14,18 +14,24 @@ from sqlalchemy.orm import Session
 from nigehbaan.cases import register
 from nigehbaan.cases.channels import Channel
 from nigehbaan.cases.identifiers import normalise
-from nigehbaan.cases.models import Case
-from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.cases.models import Case, Identifier, Person
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.columns import fit, lengths
 from nigehbaan.core.countries import check_country
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.settings import Settings
-from nigehbaan.referrals.incoming import add_files, add_ip_events, keep_source
+from nigehbaan.referrals import values
+from nigehbaan.referrals.incoming import add_files, add_ip_events, case_draft, keep_source
 from nigehbaan.referrals.lookups import run_arrival_lookups
-from nigehbaan.referrals.models import ArrivalHit
+from nigehbaan.referrals.models import ArrivalHit, IpCapture, ReportedFile
 from nigehbaan.referrals.platform import ncmec_json, ncmec_xml
-from nigehbaan.referrals.platform.model import PlatformReport, ReportedPerson, ReportReader
+from nigehbaan.referrals.platform.model import (
+    IpEvent,
+    PlatformReport,
+    ReportedPerson,
+    ReportReader,
+)
 from nigehbaan.referrals.schemas import HashIn, IpEventIn
 
 READERS: dict[str, type[ReportReader]] = {"ncmec-json": ncmec_json.Reader,
@@ -48,9 +54,14 @@ def _identifiers(person: ReportedPerson, platform: str, settings: Settings, wher
     kept: list[str] = []
     candidates = ([("phone", v) for v in person.phones] + [("email", v) for v in person.emails]
                   + [("handle", v) for v in person.handles])
+    longest = lengths(Identifier)["value"]
     for kind, value in candidates:
         try:
-            normalise(kind, value, default_region=settings.default_region, platform=platform)
+            clean = normalise(kind, value, default_region=settings.default_region,
+                              platform=platform)
+            if max(len(value), len(clean.value)) > longest:
+                raise Invalid(f"{kind} '{value[:40]}…' is longer than an identifier "
+                              f"({longest} characters)")
         except Invalid as error:
             warnings.append(f"{where}: {error.detail}; kept in the person's notes")
             kept.append(f"unverified {kind}: {value}")
@@ -71,13 +82,22 @@ def _person(person: ReportedPerson, platform: str, settings: Settings, where: st
         country = ""
     minor = person.role == "victim" and (person.age is None or person.age < 18)
     notes = [*person.notes, *kept] + ([f"age {person.age}"] if person.age is not None else [])
-    return {"role": person.role, "full_name": person.name, "is_minor": minor,
+    return {"role": person.role, "full_name": fit(Person, "full_name", person.name),
+            "is_minor": minor,
             "country": country, "notes": "; ".join(notes)[:4000], "identifiers": identifiers}
 
 
 def _platform(report: PlatformReport) -> str:
     name = "".join(ch for ch in report.service.lower() if ch.isalnum() or ch in "-_.")
     return (name or "platform")[:40]
+
+
+def _events(events: list[IpEvent], field: str) -> list[IpEventIn]:
+    """Addresses checked here, by name, before the request shape would refuse one as a bare
+    length; an event's free-text name is cut to its column."""
+    return [IpEventIn(address=values.ip_address(e.address, f"{field}[{index}].address"),
+                      at=e.at, event=fit(IpCapture, "event", e.event), port=e.port)
+            for index, e in enumerate(events)]
 
 
 def import_report(session: Session, actor: Actor, data: bytes, fmt: str, settings: Settings,
@@ -91,7 +111,7 @@ def import_report(session: Session, actor: Actor, data: bytes, fmt: str, setting
              f"Incident time: {report.incident_at.isoformat()}" if report.incident_at else "",
              f"Annotations: {', '.join(report.annotations)}" if report.annotations else "",
              *report.text]
-    draft = CaseIn.model_validate({
+    draft = case_draft({
         "title": f"{AGENCY} report {report.report_id}"[:200],
         "summary": "\n".join(line for line in lines if line)[:20000],
         "channel": Channel.PLATFORM_REPORT, "received_at": report.received_at,
@@ -100,19 +120,20 @@ def import_report(session: Session, actor: Actor, data: bytes, fmt: str, setting
         "persons": persons})
     case = register.open_case(session, actor, draft, settings)
     for index, person in enumerate(report.persons):
-        add_ip_events(session, case, case.persons[index],
-                      [IpEventIn(address=e.address, at=e.at, event=e.event, port=e.port)
-                       for e in person.ip_events], f"person {index + 1} ip events")
+        field = f"person {index + 1} ip events"
+        add_ip_events(session, case, case.persons[index], _events(person.ip_events, field),
+                      field)
     for index, upload in enumerate(report.uploads):
-        add_ip_events(session, case, None,
-                      [IpEventIn(address=e.address, at=e.at, event=e.event, port=e.port)
-                       for e in upload.ip_events], f"file {index + 1} ip events")
-    uploads = [u for u in report.uploads if u.hashes]
+        field = f"file {index + 1} ip events"
+        add_ip_events(session, case, None, _events(upload.ip_events, field), field)
+    uploads = [(i, u) for i, u in enumerate(report.uploads) if u.hashes]
     add_files(session, case,
-              [[HashIn(algorithm=a, value=v, file_name=u.name[:300])
-                for a, v in sorted(u.hashes.items())] for u in uploads],
-              [u.annotations for u in uploads])
-    keep_source(session, actor, case, fmt, report.report_id, data, report.unknown, warnings)
+              [[HashIn(algorithm=a, value=values.hash_value(a, v, f"file {i + 1} {a}"),
+                       file_name=fit(ReportedFile, "file_name", u.name))
+                for a, v in sorted(u.hashes.items())] for i, u in uploads],
+              [u.annotations for _, u in uploads])
+    keep_source(session, actor, case, fmt, report.report_id, data, report.unknown, warnings,
+                text=report.source_text)
     report.warnings = warnings
     hits = run_arrival_lookups(session, case)
     audit.record(session, actor, "report.import", "case", case.reference,

@@ -58,7 +58,7 @@ def port(value: Any, field: str) -> int | None:
         return None
     try:
         port = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid(f"{field}: '{value}' is not a port number") from None
     if not 0 <= port <= 65535:
         raise Invalid(f"{field}: {port} is not a port number")
@@ -68,5 +68,5 @@ def port(value: Any, field: str) -> int | None:
 def age(value: Any, field: str) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid(f"{field}: '{value}' is not an age in years") from None

@@ -64,6 +64,8 @@ class PlatformReport:
     uploads: list[ReportedUpload] = field(default_factory=list)
     unknown: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    source_text: str | None = None
+    """The document as text when its bytes are not UTF-8 (an XML declared encoding)."""
 
 
 class ReportReader(Protocol):

@@ -140,10 +140,12 @@ class Reader:
         check_size(data, "ncmec-json")
         text = utf8_text(data, "ncmec-json")
         try:
-            document = json.loads(text)
+            document = json.loads(text, parse_constant=_not_json)
         except json.JSONDecodeError as error:
             raise Invalid(f"ncmec-json: malformed JSON at line {error.lineno} column "
                           f"{error.colno}: {error.msg}") from None
+        except ValueError:  # the only other: an integer beyond Python's digit limit
+            raise Invalid("ncmec-json: a number has too many digits to be read") from None
         except RecursionError:
             raise Invalid("ncmec-json: nested too deeply to be a report") from None
         top = self._obj(document, "$", ("reportId", "dateReceived", "reportedInformation",
@@ -188,6 +190,11 @@ class Reader:
             if extra:
                 report.text.append(str(extra))
         return report
+
+
+def _not_json(name: str) -> Any:
+    """`NaN` and `Infinity` are JavaScript, not JSON: no column or number field takes them."""
+    raise Invalid(f"ncmec-json: {name} is not a JSON value")
 
 
 def _flags(value: Any) -> list[str]:

@@ -34,7 +34,7 @@ from nigehbaan.referrals.platform.model import (
 
 SUPPORTED_VERSIONS = ("", "1", "1.0")
 """A `version` attribute on `<report>`, if present, must be one of these."""
-DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=")
+DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 """Expat honours a declared encoding; without one the bytes must be UTF-8."""
 PERSON_FIELDS = ("firstName", "lastName", "phone", "email", "age", "address")
 USER_FIELDS = ("espIdentifier", "espService", "screenName", "displayName", "profileUrl",
@@ -124,7 +124,7 @@ class Reader:
                 upload.annotations += [annotation.tag for annotation in child]
             elif child.tag == "originalFileHash":
                 algorithm = hash_name(child.get("hashType", ""))
-                if algorithm is None:
+                if algorithm is None or not value:
                     self.report.unknown[where] = tostring(child, "unicode").strip()
                 else:
                     upload.hashes[algorithm] = value
@@ -154,9 +154,15 @@ class Reader:
 
     def read(self, data: bytes) -> PlatformReport:
         check_size(data, "ncmec-xml")
-        if not DECLARED_ENCODING.match(data):
+        declared = DECLARED_ENCODING.match(data)
+        if not declared:
             utf8_text(data, "ncmec-xml")
+        if b"\x00" in data:
+            raise Invalid("ncmec-xml: NUL bytes: UTF-16 or UTF-32 without a byte order mark, "
+                          "or not text; convert it to UTF-8")
         root = parse(data)
+        if declared:
+            self.report.source_text = _decoded(data, declared.group(1).decode("ascii"))
         if root.tag != "report":
             raise Invalid(f"ncmec-xml: root element is <{root.tag}>, not <report>")
         version = root.get("version", "")
@@ -196,6 +202,15 @@ class Reader:
             report.warnings.append("no report id (an `id` attribute or <reportId>): the "
                                    "document's SHA-256 stands in for it")
         return report
+
+
+def _decoded(data: bytes, encoding: str) -> str | None:
+    """The document as text in its declared encoding, so the verbatim copy is not mangled
+    as UTF-8; None when Python cannot decode what expat could."""
+    try:
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 def parse(data: bytes) -> Element:
