@@ -8,7 +8,6 @@ Pictures are drawn in the browser by the installed plotly (`plotly.min.js` serve
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -94,7 +93,7 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
                   shown_media=shared[:MEDIA_SHOWN],
                   filters={"triage": triage, "country": country, "indicator": indicator,
                            "sort": sort},
-                  figures=json.dumps(figures, separators=(",", ":")).replace("</", "<\\/"))
+                  figures=figures)
 
 
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}", response_class=HTMLResponse)

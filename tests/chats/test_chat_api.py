@@ -77,6 +77,7 @@ def test_bad_upload_is_a_422_with_one_line(client: TestClient,
     refused = client.post(f"/api/v1/cases/{ref}/chats?filename=x.txt",
                           content=b"\x00\x01\x02" * 400, headers=inv.headers)
     assert refused.status_code == 422 and "\n" not in refused.json()["detail"]
+    assert refused.json()["detail"] == "x.txt: binary data, not a chat export"  # not the spool
     assert client.get(f"/api/v1/cases/{ref}/chats", headers=inv.headers).json() == []
 
 
@@ -93,14 +94,18 @@ def test_console_upload_group_page_and_decision(client: TestClient,
     inv = accounts["investigator"]
     ref = _case(client, inv)
     csrf = _login(client, inv)
+    hostile = "13/03/2023, 09:16 - <!--<script>: </script><b>\n"  # a member chose that name
     done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
-                       files={"export": ("WhatsApp Chat with Walk.txt", GOOD.encode())},
+                       files={"export": ("WhatsApp Chat with Walk.txt", (GOOD + hostile).encode())},
                        follow_redirects=False)
     assert done.status_code == 303, done.text
     page = client.get(done.headers["location"])
     assert page.status_code == 200
     assert "Walk group" in page.text and 'type="application/json" id="chat-figures"' in page.text
-    assert "member in Spain" in page.text and "<script>" not in page.text
+    assert "member in Spain" in page.text
+    assert "<script>" not in page.text and "<!--" not in page.text
+    figures = page.text.split('id="chat-figures">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in figures and "\\u003c!--\\u003cscript\\u003e" in figures
     assert "/assets/plotly.min.js" in page.text
     plotly = client.get("/assets/plotly.min.js")
     assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
