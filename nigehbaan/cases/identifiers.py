@@ -11,6 +11,8 @@ from enum import StrEnum
 
 import phonenumbers
 
+from nigehbaan.cases.models import Identifier
+from nigehbaan.core.columns import lengths
 from nigehbaan.core.errors import Invalid
 
 
@@ -60,10 +62,16 @@ def normalise_handle(raw: str, platform: str, field: str = "handle") -> Normalis
 def normalise(kind: str, raw: str, *, default_region: str, platform: str = "",
               field: str = "identifier") -> Normalised:
     if kind == IdentifierKind.PHONE:
-        return normalise_phone(raw, default_region, field)
-    if kind == IdentifierKind.EMAIL:
-        return normalise_email(raw, field)
-    if kind == IdentifierKind.HANDLE:
-        return normalise_handle(raw, platform, field)
-    allowed = ", ".join(kind.value for kind in IdentifierKind)
-    raise Invalid(f"{field}: unknown identifier kind '{kind}' (allowed: {allowed})")
+        found = normalise_phone(raw, default_region, field)
+    elif kind == IdentifierKind.EMAIL:
+        found = normalise_email(raw, field)
+    elif kind == IdentifierKind.HANDLE:
+        found = normalise_handle(raw, platform, field)
+    else:
+        allowed = ", ".join(kind.value for kind in IdentifierKind)
+        raise Invalid(f"{field}: unknown identifier kind '{kind}' (allowed: {allowed})")
+    longest = lengths(Identifier)["value"]
+    if len(found.value) > longest:  # a handle is kept with its platform: `telegram:name`
+        raise Invalid(f"{field}: '{raw[:40]}…' is longer than an identifier may be "
+                      f"({longest} characters with its platform)")
+    return found

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from nigehbaan.cases import register
 from nigehbaan.cases.channels import Channel
 from nigehbaan.cases.identifiers import normalise
-from nigehbaan.cases.models import Case, Identifier, Person
+from nigehbaan.cases.models import Case, Person
 from nigehbaan.cases.schemas import CaseIn
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
-from nigehbaan.core.columns import fit, lengths, without_nul
+from nigehbaan.core.columns import fit, without_nul
 from nigehbaan.core.errors import Conflict, Invalid, validation_detail
 from nigehbaan.core.settings import Settings
 from nigehbaan.referrals import values
@@ -45,17 +45,13 @@ def case_draft(fields: dict[str, Any]) -> CaseIn:
 
 
 def _check_identifiers(draft: IncomingReferralIn, settings: Settings) -> None:
-    """A handle is kept with its platform (`telegram:name`), so one the request allows can
-    still be longer than the column: refused here by name, not by the database half-way."""
-    longest = lengths(Identifier)["value"]
+    """Each subject's identifiers normalised once up front, so a refusal names the referral's
+    own field (`subjects[0]…`), not the case's (`persons[0]…`) it is copied to."""
     for index, subject in enumerate(draft.subjects):
         for position, item in enumerate(subject.identifiers):
-            where = f"subjects[{index}].identifiers[{position}]"
-            found = normalise(item.kind.value, item.value, platform=item.platform, field=where,
-                              default_region=settings.default_region)
-            if len(found.value) > longest:
-                raise Invalid(f"{where}: '{found.value[:40]}…' is longer than an identifier "
-                              f"({longest} characters with its platform)")
+            normalise(item.kind.value, item.value, platform=item.platform,
+                      field=f"subjects[{index}].identifiers[{position}]",
+                      default_region=settings.default_region)
 
 
 def add_files(session: Session, case: Case, files: Sequence[Sequence[HashIn]],

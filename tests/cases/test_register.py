@@ -124,6 +124,18 @@ def test_invalid_phone_names_the_field(session: Session, accounts: dict[str, Acc
                            draft(persons=[victim(bad)]), settings)
 
 
+
+def test_handle_too_long_with_its_platform(session: Session, accounts: dict[str, Account],
+                                           settings: Settings) -> None:
+    """The request allows 200 characters; `telegram:` + 195 is longer than the column, which
+    PostgreSQL refused half-way through the case."""
+    long = PersonIn(role="suspect", identifiers=[
+        IdentifierIn(kind="handle", value="h" * 195, platform="telegram")])
+    with pytest.raises(Invalid, match=r"persons\[0\]\.identifiers\[0\]\.value: 'h{40}…' is "
+                                      r"longer than an identifier may be \(200 characters"):
+        register.open_case(session, accounts["investigator"].actor, draft(persons=[long]),
+                           settings)
+
 def test_shared_identifier_links_cases(session: Session, accounts: dict[str, Account],
                                        settings: Settings) -> None:
     inv, outsider = accounts["investigator"].actor, accounts["outsider"].actor

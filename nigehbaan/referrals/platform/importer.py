@@ -57,9 +57,8 @@ def _identifiers(person: ReportedPerson, platform: str, settings: Settings, wher
     longest = lengths(Identifier)["value"]
     for kind, value in candidates:
         try:
-            clean = normalise(kind, value, default_region=settings.default_region,
-                              platform=platform)
-            if max(len(value), len(clean.value)) > longest:
+            normalise(kind, value, default_region=settings.default_region, platform=platform)
+            if len(value) > longest:  # the raw value is kept too
                 raise Invalid(f"{kind} '{value[:40]}…' is longer than an identifier "
                               f"({longest} characters)")
         except Invalid as error:
