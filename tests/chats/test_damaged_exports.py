@@ -30,7 +30,6 @@ from nigehbaan.chats.whatsapp.events import LONGEST_WORDING
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
 from nigehbaan.synth.chats import write_chat_groups
-from tests.chats.test_import import case_ref  # noqa: F401  (fixture)
 
 SEED = 11
 CASES = 120
@@ -198,7 +197,7 @@ def test_service_members_not_a_list(tmp_path: Path) -> None:
 
 
 def test_damaged_telegram_export_imports(
-    factory: sessionmaker[Session], operator: Actor, case_ref: str, exports: dict[str, Path],  # noqa: F811
+    factory: sessionmaker[Session], operator: Actor, case_ref: str, exports: dict[str, Path],
     tmp_path: Path,
 ) -> None:  # fmt: skip
     """The importer writes what the reader kept: every message, no value of a wrong type."""
@@ -220,7 +219,7 @@ def test_damaged_telegram_export_imports(
 
 
 def test_overlong_values_import(
-    factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,  # noqa: F811
+    factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     """Ids, names and titles longer than any app writes are cut to the column, not refused by
     the database half-way through an import; the record's raw text keeps them whole."""
@@ -252,7 +251,7 @@ def test_overlong_values_import(
 
 
 def test_nul_characters_import(
-    factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,  # noqa: F811
+    factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     """PostgreSQL text cannot hold U+0000, which a damaged export can; it is stored as U+FFFD
     (the raw bytes stay in the vault's copy of the export)."""

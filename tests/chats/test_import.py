@@ -39,13 +39,6 @@ GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
         "13/03/2023, 09:15 - +34 612 345 678: hola\n")
 
 
-@pytest.fixture
-def case_ref(factory: sessionmaker[Session], operator: Actor, settings: Settings) -> str:
-    with transaction(factory) as session:
-        return register.open_case(session, operator, CaseIn(title="Seized phone",
-                                                            channel="walk_in"), settings).reference
-
-
 def counts(factory: sessionmaker[Session]) -> dict[str, int]:
     with transaction(factory) as session:
         return {t.__tablename__: session.execute(select(func.count()).select_from(t)).scalar_one()
