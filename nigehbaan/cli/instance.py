@@ -135,8 +135,9 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
             line += f"   one-time-code secret {secret} ({totp_uri(secret, username, 'Nigehbaan')})"
         typer.echo(line)
     typer.echo(
-        f"worked example: {example.reference}, a seized phone: {example.files} files in the "
-        f"vault, matched against a {example.listed}-entry hotline list; its WhatsApp group of "
+        f"worked example: {example.reference}, a seized phone: its {example.files} files in "
+        f"the vault (and its chat export), matched against a {example.listed}-entry hotline "
+        f"list; its WhatsApp group of "
         f"{example.members} members triaged; pictures shared with {example.linked} (a referral "
         f"from Spain); a child's own picture, reported by its fingerprints in "
         f"{example.reported}, found on it.\n"
