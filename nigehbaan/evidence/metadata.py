@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PIL import ExifTags, Image
@@ -106,6 +107,8 @@ def read_metadata(source: MediaSource) -> MediaMetadata:
                         problems)
         no_position: tuple[float | None, float | None] = (None, None)
         lat, lon = attempt("GPS", lambda: _gps(exif), no_position, problems)
-    problems += (str(w.message).strip() for w in caught)
+    # Only Pillow's own: the filters are process-wide, so a warning another thread raised
+    # meanwhile must not be recorded as this picture's.
+    problems += (str(w.message).strip() for w in caught if Path(w.filename).parent.name == "PIL")
     return MediaMetadata(taken_at, make, model, lat, lon, width, height,
                          tuple(dict.fromkeys(problems)))

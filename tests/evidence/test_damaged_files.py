@@ -13,6 +13,7 @@ import os
 import random
 import struct
 import tarfile
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence import acquisition, source
+from nigehbaan.evidence import metadata as metadata_module
 from nigehbaan.evidence.acquisition import IngestSummary
 from nigehbaan.evidence.analyse import analyse_path
 from nigehbaan.evidence.metadata import read_metadata
@@ -404,6 +406,24 @@ def test_exif_warnings_while_reading_fields_are_recorded(tmp_path: Path) -> None
     assert metadata.taken_at is not None and metadata.taken_at.year == 2020
     assert any("Corrupt EXIF data" in problem for problem in metadata.problems)
 
+
+
+def test_warnings_not_from_pillow_are_not_the_pictures(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Warning filters are process-wide: what another thread warns while a picture's EXIF is
+    read (here, code outside Pillow) is not recorded as that picture's problem."""
+    path = tmp_path / "exif.jpg"
+    Image.new("RGB", (16, 16), "gray").save(path, "JPEG", exif=_exif_with_broken_sub_ifd())
+    real = metadata_module._text
+
+    def noisy(value: object) -> str | None:
+        warnings.warn("another thread's warning", UserWarning, stacklevel=1)
+        return real(value)
+
+    monkeypatch.setattr(metadata_module, "_text", noisy)
+    problems = read_metadata(MediaSource(path)).problems
+    assert any("Corrupt EXIF data" in problem for problem in problems)
+    assert not any("another thread" in problem for problem in problems)
 
 def test_video_frames_over_the_pixel_limit_are_not_decoded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
