@@ -101,7 +101,10 @@ def verify(case: str = typer.Option("", "--case"), as_user: str = AsUser,
         result = handling.verify_vault(session, acting(session, as_user), open_vault(config),
                                        case)
     emit(result, as_json, lambda: f"checked {result.checked} items, {len(result.bad)} bad"
-         + "".join(f"\n  {b['sha256']}: {b['problem']}" for b in result.bad))
+         + "".join(f"\n  {b['sha256']}: {b['problem']}" for b in result.bad)
+         + (f"\n{len(result.unrecorded)} blob(s) in the vault that no item records (an ingest "
+            "interrupted before recording them; run it again): "
+            + ", ".join(s[:16] for s in result.unrecorded) if result.unrecorded else ""))
     if result.bad:
         fail(f"{len(result.bad)} of {result.checked} items no longer match their SHA-256: "
              + ", ".join(b["sha256"][:16] for b in result.bad))

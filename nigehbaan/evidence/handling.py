@@ -71,7 +71,8 @@ def _hashes(session: Session, actor: Actor, reference: str) -> list[str]:
 
 
 def verify_vault(session: Session, actor: Actor, vault: Vault, reference: str = "") -> VerifyView:
-    """Re-hash every item (of one case, or all) and name each that no longer matches."""
+    """Re-hash every item (of one case, or all) and name each that no longer matches; a
+    whole-vault check also names the blobs no item records."""
     bad: list[dict[str, str]] = []
     hashes = _hashes(session, actor, reference)
     for sha256 in hashes:
@@ -84,6 +85,7 @@ def verify_vault(session: Session, actor: Actor, vault: Vault, reference: str = 
             bad.append({"sha256": sha256, "problem": problem})
         custody.record(session, actor, custody.CustodyAction.VERIFIED, sha256, reference,
                        detail={"ok": not problem, "problem": problem})
+    unrecorded = [] if reference else sorted(set(vault.iter_blobs()).difference(hashes))
     audit.record(session, actor, "evidence.verify", "case" if reference else "vault", reference,
-                 detail={"checked": len(hashes), "bad": len(bad)})
-    return VerifyView(checked=len(hashes), bad=bad)
+                 detail={"checked": len(hashes), "bad": len(bad), "unrecorded": len(unrecorded)})
+    return VerifyView(checked=len(hashes), bad=bad, unrecorded=unrecorded)

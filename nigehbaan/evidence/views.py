@@ -55,3 +55,7 @@ class VerifyView(BaseModel):
     checked: int
     bad: list[dict[str, str]]
     """Each item that no longer matches, with why."""
+    unrecorded: list[str] = []
+    """Blobs in the vault that no item records (a whole-vault check only): content an ingest
+    stored before it was interrupted; running that ingest again records them. Not tampering,
+    so not `bad`, but named so nothing lies in the vault unaccounted for."""

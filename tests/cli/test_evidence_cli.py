@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -78,6 +79,23 @@ def test_changed_blob_fails_verify(cli: CliRunner, accounts: dict[str, Account],
     line = run(cli, "evidence", "verify", code=1)
     assert line.startswith("error: 1 of 5 items no longer match") and sha[:16] in line
 
+
+
+def test_whole_vault_check_names_unrecorded_blobs(cli: CliRunner, accounts: dict[str, Account],
+                                                  phone: Path, settings: Settings) -> None:
+    """Content stored by an ingest interrupted before it recorded the item is named, and the
+    check still passes: nothing was changed, and a re-run of the ingest records it."""
+    ref = _case(cli)
+    run(cli, "evidence", "ingest", str(phone), "--case", ref, "--source", "phone", "--as",
+        "investigator")
+    stray = open_vault(settings).put(io.BytesIO(b"stored, then the ingest stopped")).sha256
+    line = run(cli, "evidence", "verify")
+    assert "checked 5 items, 0 bad" in line
+    assert "1 blob(s) in the vault that no item records" in line and stray[:16] in line
+    found = json.loads(run(cli, "evidence", "verify", "--json"))
+    assert found["unrecorded"] == [stray] and found["bad"] == []
+    assert json.loads(run(cli, "evidence", "verify", "--case", ref, "--as", "investigator",
+                          "--json"))["unrecorded"] == []
 
 def test_ingest_bad_input(cli: CliRunner, accounts: dict[str, Account], tmp_path: Path) -> None:
     ref = _case(cli)
