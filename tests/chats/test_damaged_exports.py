@@ -125,12 +125,15 @@ def test_telegram_fields_of_any_type(exports: dict[str, Path], tmp_path: Path) -
 def test_whatsapp_damaged_bytes(exports: dict[str, Path], tmp_path: Path, layout: str) -> None:
     data = exports[layout].read_bytes()
     rng = random.Random(SEED)
-    outcomes = set()
+    refused = 0
     for index in range(CASES):
         path = tmp_path / f"case{index}.txt"
         path.write_bytes(damage_bytes(data, rng))
-        outcomes.add(read_all(path)[:1] == ["refused"])
-    assert outcomes  # every case ran to a result or a one-line refusal
+        said = read_all(path)
+        refused += bool(said) and said[0].startswith("refused: ")
+    # Every case ran to a result or a one-line refusal (`read_all`). About half the copies get
+    # a byte that is not UTF-8 and are refused by name; the rest are read despite the damage.
+    assert 0 < refused < CASES
 
 
 def telegram_chat(messages: list[dict[str, Any]]) -> str:
@@ -213,9 +216,11 @@ def test_damaged_telegram_export_imports(
         outcome = importer.import_export(session, operator, case_ref, path)
     kept = sum(isinstance(m, dict) for m in damaged["messages"])
     assert outcome.group.report["messages"] + outcome.group.report["events"] == kept
+    assert any(w.endswith("'forwarded_from' is not a name, left out")
+               for w in outcome.group.report["warnings"])
     with transaction(factory) as session:
-        forwarded = session.scalars(select(ChatMessage.forwarded_from)).all()
-    assert forwarded and all(f is None or isinstance(f, str) for f in forwarded)
+        forwarded = set(session.scalars(select(ChatMessage.forwarded_from)).all())
+    assert None in forwarded and not any("{" in f for f in forwarded if f is not None)
 
 
 def test_overlong_values_import(
