@@ -79,13 +79,19 @@ def _page(request: Request, status: int, detail: str) -> Response:
     return page
 
 
+def _answer(request: Request, status: int, detail: str, **extra: Any) -> Response:
+    """The refusal as the caller reads it: JSON with `detail` (and `extra`) for the API, the
+    console's error page otherwise."""
+    if _is_api(request):
+        return SafeJSONResponse({"detail": detail, **extra}, status_code=status)
+    return _page(request, status, detail)
+
+
 async def domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
     if isinstance(error, Unauthenticated | Forbidden) and not error.audited:
         await run_in_threadpool(_record_refusal, request, error)
-    if _is_api(request):
-        return SafeJSONResponse({"detail": error.detail}, status_code=error.status_code)
-    return _page(request, error.status_code, error.detail)
+    return _answer(request, error.status_code, error.detail)
 
 
 async def validation_error(request: Request, error: Exception) -> Response:
@@ -93,11 +99,8 @@ async def validation_error(request: Request, error: Exception) -> Response:
     items = [{"type": str(item.get("type", "")),
               "loc": [part if isinstance(part, int) else str(part) for part in item.get("loc", ())],
               "msg": str(item.get("msg", "invalid"))} for item in error.errors()]
-    detail = validation_detail(items)
-    if _is_api(request):
-        # The input itself is not echoed: it may be a password, or not encodable at all.
-        return SafeJSONResponse({"detail": detail, "errors": items}, status_code=422)
-    return _page(request, 422, detail)
+    # The input itself is not echoed: it may be a password, or not encodable at all.
+    return _answer(request, 422, validation_detail(items), errors=items)
 
 
 async def data_error(request: Request, error: Exception) -> Response:
@@ -108,10 +111,7 @@ async def data_error(request: Request, error: Exception) -> Response:
     reason = str(error.orig).splitlines()[0] if error.orig is not None else "invalid value"
     log.warning("database refused a value on %s %s: %s", request.method, request.url.path,
                 reason)
-    detail = f"a value in the request cannot be stored: {reason}"
-    if _is_api(request):
-        return SafeJSONResponse({"detail": detail}, status_code=422)
-    return _page(request, 422, detail)
+    return _answer(request, 422, f"a value in the request cannot be stored: {reason}")
 
 
 async def http_error(request: Request, error: Exception) -> Response:
@@ -136,18 +136,13 @@ def nul_in_address(request: Request) -> Response | None:
                 break
     if not where:
         return None
-    detail = f"{where}: contains a NUL (0x00) character"
-    if _is_api(request):
-        return SafeJSONResponse({"detail": detail}, status_code=422)
-    return _page(request, 422, detail)
+    return _answer(request, 422, f"{where}: contains a NUL (0x00) character")
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    detail = "internal error: nothing was saved; the event is in the server log"
-    if _is_api(request):
-        return JSONResponse({"detail": detail}, status_code=500)
-    return _page(request, 500, detail)
+    return _answer(request, 500,
+                   "internal error: nothing was saved; the event is in the server log")
 
 
 def install(app: FastAPI) -> None:
