@@ -39,6 +39,7 @@ from nigehbaan.chats.registry import DateOrder
 from nigehbaan.chats.views import ImportView, MediaImportView
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.columns import fit
 from nigehbaan.core.db import transaction
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.roles import Permission
@@ -56,8 +57,9 @@ class ChatImport:
 
 def media_source(group: ChatGroup) -> str:
     """The ingest source naming the export: the same export always gives the same source,
-    which is what makes the vault's resumable ingest skip what it already recorded."""
-    return f"chat export {group.source_name} ({group.source_sha256[:12]})"[:300]
+    which is what makes the vault's resumable ingest skip what it already recorded. A long
+    name is cut with a digest of the whole, so two exports never share a source."""
+    return fit(CaseItem, "source", f"chat export {group.source_name} ({group.source_sha256[:12]})")
 
 
 def ingest_scope(path: Path, found: frozenset[str] | None, *, date_order: DateOrder | None,

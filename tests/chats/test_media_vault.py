@@ -413,3 +413,12 @@ def test_full_telegram_export_brings_only_the_imported_chats_photos(
     done = import_chat(factory, accounts["investigator"].actor, case_ref, result, settings)
     assert done.media.attached == done.media.linked == 1
     assert set(vaulted(factory)) == {"export/result.json", "export/photos/group.jpg"}
+
+
+def test_media_source_of_a_long_name_stays_distinct() -> None:
+    """The ingest source ties an export's media to its group: a plain cut to the column would
+    drop the SHA-256 that tells two exports of one long name apart."""
+    name = "WhatsApp Chat with " + "x" * 281
+    first, second = (vaulting.media_source(ChatGroup(source_name=name, source_sha256=sha * 64))
+                     for sha in ("a", "b"))
+    assert len(first) == len(second) == 300 and first != second
