@@ -24,7 +24,7 @@ from __future__ import annotations
 import heapq
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import repeat
 from typing import Protocol
@@ -211,17 +211,11 @@ class ChunkReader:
             ref = known.get(label)
             for i in waiting:
                 refs[i] = ref
+        texts, media, deleted = _canned_columns(bodies, fixed, np.flatnonzero(canned).tolist())
         records: list[Record] = list(map(_NEW, repeat(Message), zip(
-            positions, raws, stamps, repeat(True), refs, bodies, repeat(None), repeat(None),
-            repeat(None), repeat(None), repeat(()), repeat(False), repeat(False),
+            positions, raws, stamps, repeat(True), refs, texts, media, repeat(None),
+            repeat(None), repeat(None), repeat(()), deleted, repeat(False),
         )))  # fmt: skip
-        for i in np.flatnonzero(canned).tolist():
-            if i not in done:
-                entry = fixed[i]
-                assert entry is not None
-                media, deleted = entry
-                records[i] = _NEW(Message, (positions[i], raws[i], stamps[i], True, refs[i], "",
-                                            media, None, None, None, (), deleted, False))
         for i, record in done.items():
             records[i] = record
         for label, number in counts.items():
@@ -257,6 +251,23 @@ class ChunkReader:
                     if queue is not None:
                         heapq.heappush(queue, i)
         return now
+
+
+def _canned_columns(
+    bodies: list[str], fixed: list[tuple[Media | None, bool] | None], at: list[int]
+) -> tuple[Iterable[str], Iterable[Media | None], Iterable[bool]]:
+    """Text, media and deleted flag of every message of a chunk, for one bulk build: the
+    bodies as they are, except those that only say "deleted" or "media omitted" (`at`), whose
+    text is empty and whose media and flag come from `BodyReader.canned`."""
+    if not at:
+        return bodies, repeat(None), repeat(False)
+    texts, deleted = list(bodies), [False] * len(bodies)
+    media: list[Media | None] = [None] * len(bodies)
+    for i in at:
+        entry = fixed[i]
+        assert entry is not None
+        texts[i], (media[i], deleted[i]) = "", entry
+    return texts, media, deleted
 
 
 def _indices(items: list[MemberRef | None]) -> list[int]:
