@@ -41,6 +41,17 @@ def lengths(table: type[Base]) -> dict[str, int]:
             if isinstance(column.type, String) and column.type.length}  # fmt: skip
 
 
+def holds_nul(value: object) -> bool:
+    """Whether a string, or any string inside a list or mapping, holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 def without_nul(value: Any) -> Any:
     """`value` with U+0000 replaced, looking inside lists and dicts (JSON columns)."""
     if isinstance(value, str):
@@ -67,6 +78,6 @@ def fit_rows(table: type[Base], rows: list[dict[str, Any]]) -> list[dict[str, An
                 length = bounded.get(name)
                 if length is not None and len(value) > length:
                     row[name] = clipped(value, length)
-            elif isinstance(value, list | dict):
+            elif isinstance(value, list | dict) and holds_nul(value):
                 row[name] = without_nul(value)
     return rows

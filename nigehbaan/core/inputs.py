@@ -14,17 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
 from nigehbaan.core.clock import as_utc
-
-
-def holds_nul(value: object) -> bool:
-    """Whether a string, or any string inside a list or mapping, holds a NUL character."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(holds_nul(item) for item in value)
-    return False
+from nigehbaan.core.columns import holds_nul
 
 
 def refuse_nul(value: object) -> object:

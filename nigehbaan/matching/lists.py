@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import as_utc, utcnow
-from nigehbaan.core.columns import fit, without_nul
+from nigehbaan.core.columns import fit_rows, without_nul
 from nigehbaan.core.errors import Conflict, Invalid, NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.matching import freshness, merge
@@ -164,19 +164,16 @@ class _Stager:
         raw = without_nul((entry.category or "").strip()) or None
         if raw is not None and len(raw) > CATEGORY_LENGTH:
             raise Invalid(f"{entry.position}: category {raw[:50]!r} is too long")
-        # A list's text is stored as any evidence text is (`core.columns`): U+0000 replaced
-        # (PostgreSQL refuses it), a series or media id longer than its column cut with a mark.
-        extra = without_nul(entry.extra) if entry.extra else {}
+        extra = dict(entry.extra)
         media_id = entry.media_id or _text(extra.pop("media_id", None))
         quality = _quality(extra.pop("quality", None), entry.position)
         if entry.source:
-            extra["source"] = without_nul(entry.source)
+            extra["source"] = entry.source
         self.rows.append({
             "version_id": self.version_id, "hash_type": entry.hash_type.value,
             "value": entry.value, "category_raw": raw, "category": self._map(raw, entry),
-            "series": fit(HashImportRow, "series", entry.series) if entry.series else None,
-            "media_id": fit(HashImportRow, "media_id", media_id) if media_id else None,
-            "quality": quality, "case_id": case_id, "extra": extra})
+            "series": entry.series, "media_id": media_id, "quality": quality,
+            "case_id": case_id, "extra": extra})
         if len(self.rows) >= BATCH:
             self.flush()
 
@@ -221,8 +218,11 @@ def stage_rows(session: Session, rows: list[dict[str, Any]]) -> None:
 
     On SQLite (the embedded default) through the driver's cursor, the JSON written as text as
     SQLAlchemy would: its per-row parameter processing would otherwise be most of an import's
-    time. Elsewhere Core's executemany (never the ORM's per-object bookkeeping).
+    time. Elsewhere Core's executemany (never the ORM's per-object bookkeeping). A list's text
+    is stored as any evidence text is (`core.columns.fit_rows`): U+0000 replaced, a series or
+    media id longer than its column cut with a mark.
     """
+    fit_rows(HashImportRow, rows)
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         connection.execute(insert(cast(Table, HashImportRow.__table__)), rows)
