@@ -163,7 +163,7 @@ class _Stager:
         self.duplicates.add(entry)
         raw = without_nul((entry.category or "").strip()) or None
         if raw is not None and len(raw) > CATEGORY_LENGTH:
-            raise Invalid(f"{entry.position}: category {raw[:50]!r} is too long")
+            raise Invalid(f"{entry.position}: category {shown(raw)} is too long")
         extra = dict(entry.extra)
         media_id = entry.media_id or _text(extra.pop("media_id", None))
         quality = _quality(extra.pop("quality", None), entry.position)

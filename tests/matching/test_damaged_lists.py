@@ -292,6 +292,7 @@ def test_a_header_cell_holding_a_line_break_is_named_on_one_line(
     ("csv", "hash_type,hash\nmd5," + "x" * 100_000 + "\n"),
     ("csv", "hash_type,hash\n" + "q" * 100_000 + "," + MD5 + "\n"),
     ("csv", "hash,c" + "c" * 100_000 + "\n"),
+    ("csv", f"hash_type,hash,category\nmd5,{MD5}," + "k" * 100_000 + "\n"),
     ("hma", "pdq " + "z" * 100_000 + "\n"),
     ("hma", "p" * 100_000 + " " + MD5 + "\n"),
     ("hma", "p" * 100_000 + "\n"),
