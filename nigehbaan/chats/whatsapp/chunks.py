@@ -179,15 +179,14 @@ class ChunkReader:
         labels = list(map(text.__getitem__, map(slice, h_end.tolist(), label_end)))
         known = self.maker.sender_refs
         refs = list(map(known.get, labels))
-        slow_at = set(np.flatnonzero(slow).tolist())
         if self.layout == "ios":
-            plain = self.maker.plain(labels, bodies)
-            slow_at.update(i for i, ok in enumerate(plain) if not ok)
-        unknown: dict[str, list[int]] = {}
-        for i in _indices(refs):
-            if i not in slow_at:
-                unknown.setdefault(labels[i], []).append(i)
-        queued = slow_at.union(at[0] for at in unknown.values())
+            slow |= ~np.fromiter(self.maker.plain(labels, bodies), np.bool_, len(labels))
+        slow_at = set(np.flatnonzero(slow).tolist())
+        waiting = _missing(refs) & ~slow  # senders first met in this chunk, for the bulk build
+        at_waiting = np.flatnonzero(waiting).tolist()
+        first_of = dict(zip(map(labels.__getitem__, reversed(at_waiting)), reversed(at_waiting),
+                            strict=True))
+        queued = slow_at.union(first_of.values())
         colon = self._colon_prefixes(frozenset(), labels, 0, queued)
         queue = sorted(queued)
         done: dict[int, Record] = {}
@@ -199,18 +198,17 @@ class ChunkReader:
             rest = text[int(h_end[i]) : int(l_end[i])]
             extra = text[int(l_end[i]) : int(b_end[i])]
             done[i] = self.maker.record(positions[i], raws[i], stamps[i], rest, extra)
-            waiting = unknown.get(label)
-            if waiting and waiting[0] == i:
-                waiting.pop(0)
-                if label not in known and waiting and waiting[0] not in queued:
-                    heapq.heappush(queue, waiting[0])
-                    queued.add(waiting[0])
+            if first_of.get(label) == i and label not in known:
+                after = _next_of(labels, label, i, waiting)
+                if after is not None:
+                    first_of[label] = after
+                    if after not in queued:
+                        heapq.heappush(queue, after)
+                        queued.add(after)
             colon = self._colon_prefixes(colon, labels, i + 1, queued, queue)
         events = sum(not isinstance(r, Message) for r in done.values())
-        for label, waiting in unknown.items():
-            ref = known.get(label)
-            for i in waiting:
-                refs[i] = ref
+        if at_waiting:
+            refs = list(map(known.get, labels))
         texts, media, deleted = _canned_columns(bodies, fixed, np.flatnonzero(canned).tolist())
         records: list[Record] = list(map(_NEW, repeat(Message), zip(
             positions, raws, stamps, repeat(True), refs, texts, media, repeat(None),
@@ -270,7 +268,19 @@ def _canned_columns(
     return texts, media, deleted
 
 
-def _indices(items: list[MemberRef | None]) -> list[int]:
+def _missing(items: list[MemberRef | None]) -> np.ndarray:
     """Where `items` holds None; `is`-tests in C, since `list.index` would call `__eq__`."""
-    missing = np.fromiter(map(operator.is_, items, repeat(None)), dtype=np.bool_, count=len(items))
-    return np.flatnonzero(missing).tolist()
+    return np.fromiter(map(operator.is_, items, repeat(None)), dtype=np.bool_, count=len(items))
+
+
+def _next_of(labels: list[str], label: str, after: int, waiting: np.ndarray) -> int | None:
+    """The next message of `label` after `after` left for the bulk build, if any: the first
+    was a system line, so its sender is still unknown and the next one must be read in full."""
+    at = after
+    while True:
+        try:
+            at = labels.index(label, at + 1)
+        except ValueError:
+            return None
+        if waiting[at]:
+            return at
