@@ -96,6 +96,7 @@ class Collector:
         self.numbers: list[tuple[str, str, int, MemberRef]] = []
         self._sender_of: dict[str, str] = {}
         self._labels: set[tuple[str, str]] = set()
+        self._by_ref: dict[int, tuple[MemberRef, Seen, Tally]] = {}
 
     def _see(self, ref: MemberRef, role: str) -> Tally:
         key = ref.key
@@ -110,6 +111,18 @@ class Collector:
         setattr(info, role, getattr(info, role) + 1)
         return self.tallies[key]
 
+    def _sender(self, ref: MemberRef) -> Tally:
+        """`_see(ref, "sender")` for the hot path: a parser shares one ref per label, so a
+        ref already met needs only its count raised (the entry keeps the ref alive, so its
+        `id` cannot be reused by another)."""
+        entry = self._by_ref.get(id(ref))
+        if entry is not None and entry[0] is ref:
+            entry[1].sender += 1
+            return entry[2]
+        tally = self._see(ref, "sender")
+        self._by_ref[id(ref)] = (ref, self.seen[ref.key], tally)
+        return tally
+
     def add(self, record: Record) -> None:
         if isinstance(record, Message):
             self._message(record)
@@ -117,34 +130,25 @@ class Collector:
             self._event(record)
 
     def _message(self, msg: Message) -> None:
-        sender = msg.sender
+        position, _, stamp, _, sender, text, media, message_id, reply_to, _, mentions, \
+            deleted, _ = msg
         if sender is None:
             return
-        tally = self._see(sender, "sender")
-        key, position = sender.key, msg.position
+        tally = self._sender(sender)
+        key = sender.key
         tally.messages += 1
-        if msg.timestamp is not None:
+        if stamp is not None:
             if tally.first_at is None:
-                tally.first_at = msg.timestamp
-            tally.last_at = msg.timestamp
-        if msg.message_id is not None and self.telegram:
-            self._sender_of[msg.message_id] = key
-        if msg.media is not None:
+                tally.first_at = stamp
+            tally.last_at = stamp
+        if message_id is not None and self.telegram:
+            self._sender_of[message_id] = key
+        if media is not None:
             self._media(tally, key, msg)
-        addressed: list[str] = []
-        for ref in msg.mentions:
-            self._see(ref, "mention")
-            if ref.key != key:
-                self.edges.append(Edge("mention", key, ref.key, position))
-                addressed.append(ref.key)
-        if msg.reply_to is not None:
-            replied = self._sender_of.get(msg.reply_to)
-            if replied is not None and replied != key:
-                self.edges.append(Edge("reply", key, replied, position))
-                addressed.append(replied)
-        if msg.deleted or not msg.text:
+        addressed = self._addressed(msg, key) if mentions or reply_to is not None else ()
+        if deleted or not text:
             return
-        for hit in self.patterns.find(msg.text):
+        for hit in self.patterns.find(text):
             code = {"media_request": "requested_media", "meeting_request": "requested_meeting",
                     "group_link": "posted_group_links"}[hit.pattern.kind]
             tally.mark(code, position, f"{hit.pattern.id}: “{hit.text}”")
@@ -152,8 +156,24 @@ class Collector:
                 for target in addressed:
                     self.tallies[target].mark("addressed_by_requests", position,
                                               f"by {sender.label}")
-        if _DIGIT.search(msg.text) is not None:  # most texts hold no digit: spare the scan
+        if _DIGIT.search(text) is not None:  # most texts hold no digit: spare the scan
             self._numbers(key, msg)
+
+    def _addressed(self, msg: Message, key: str) -> list[str]:
+        """Whom a message speaks to (mentions, the sender of the message it answers), each
+        also an edge of the interaction network."""
+        addressed: list[str] = []
+        for ref in msg.mentions:
+            self._see(ref, "mention")
+            if ref.key != key:
+                self.edges.append(Edge("mention", key, ref.key, msg.position))
+                addressed.append(ref.key)
+        if msg.reply_to is not None:
+            replied = self._sender_of.get(msg.reply_to)
+            if replied is not None and replied != key:
+                self.edges.append(Edge("reply", key, replied, msg.position))
+                addressed.append(replied)
+        return addressed
 
     def _media(self, tally: Tally, key: str, msg: Message) -> None:
         assert msg.media is not None
