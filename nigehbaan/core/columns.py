@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import String
@@ -68,16 +69,44 @@ def fit(table: type[Base], column: str, value: str) -> str:
 
 
 def fit_rows(table: type[Base], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Makes, in place, every value of `rows` storable (see the module); returns `rows`."""
+    """Makes, in place, every value of `rows` storable (see the module); returns `rows`.
+
+    Checked a column at a time: an import passes every message here, and a column of plain
+    texts (or numbers, times, None) is cleared by a few C-level passes (`_plain`); only a
+    column that holds a NUL, an over-long text or a list or mapping is walked value by value.
+    """
     bounded = lengths(table)
-    for row in rows:
-        for name, value in row.items():
-            if isinstance(value, str):
-                if "\x00" in value:
-                    row[name] = value = without_nul(value)
-                length = bounded.get(name)
-                if length is not None and len(value) > length:
-                    row[name] = clipped(value, length)
-            elif isinstance(value, list | dict) and holds_nul(value):
-                row[name] = without_nul(value)
+    for name in set().union(*rows):
+        length = bounded.get(name)
+        if _plain(list(map(dict.get, rows, repeat(name))), length):
+            continue
+        for row in rows:
+            if name in row:
+                row[name] = _fit_value(row[name], length)
     return rows
+
+
+def _plain(values: list[Any], length: int | None) -> bool:
+    """Whether a column's values need nothing done: no text, list or mapping among them, or
+    only exact `str`s (and None) without a NUL and within `length`."""
+    kinds = set(map(type, values))
+    if not any(issubclass(kind, str | list | dict) for kind in kinds):
+        return True
+    if not kinds <= {str, type(None)}:
+        return False
+    texts = list(filter(None, values))
+    if "\x00" in "".join(texts):
+        return False
+    return length is None or max(map(len, texts), default=0) <= length
+
+
+def _fit_value(value: Any, length: int | None) -> Any:
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = without_nul(value)
+        if length is not None and len(value) > length:
+            value = clipped(value, length)
+        return value
+    if isinstance(value, list | dict) and holds_nul(value):
+        return without_nul(value)
+    return value

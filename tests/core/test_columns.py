@@ -39,3 +39,23 @@ def test_tail_is_kept() -> None:
     cut = clipped(path, 1000, tail=200)
     assert len(cut) == 1000 and cut.endswith(path[-200:]) and cut.startswith("folder/")
     assert "…~" in cut and clipped(path + "x", 1000, tail=200) != cut
+
+
+def test_only_the_rows_that_need_it_change() -> None:
+    """A column is cleared as a whole or walked value by value; either way each row's own
+    value decides, whatever the other rows hold."""
+    from enum import StrEnum
+
+    class Kind(StrEnum):
+        A = "a"
+
+    rows = [{"display_name": "Ali", "telegram_id": "1", "messages": 3, "aliases": []},
+            {"display_name": "B\x00", "telegram_id": "9" * 50, "messages": None,
+             "aliases": ["x"]},
+            {"display_name": None, "telegram_id": Kind.A, "messages": 5, "aliases": ["y\x00"]}]
+    fit_rows(ChatMember, rows)
+    assert [r["display_name"] for r in rows] == ["Ali", "B\ufffd", None]
+    assert rows[0]["telegram_id"] == "1" and rows[1]["telegram_id"] == clipped("9" * 50, 40)
+    assert rows[2]["telegram_id"] is Kind.A and [r["messages"] for r in rows] == [3, None, 5]
+    assert [r["aliases"] for r in rows] == [[], ["x"], ["y\ufffd"]]
+    assert fit_rows(ChatMember, []) == []
