@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nigehbaan.chats.models import ChatGroup, ChatMember
 from nigehbaan.core.columns import clipped, fit, fit_rows, lengths
 
@@ -49,10 +51,11 @@ def test_only_the_rows_that_need_it_change() -> None:
     class Kind(StrEnum):
         A = "a"
 
-    rows = [{"display_name": "Ali", "telegram_id": "1", "messages": 3, "aliases": []},
-            {"display_name": "B\x00", "telegram_id": "9" * 50, "messages": None,
-             "aliases": ["x"]},
-            {"display_name": None, "telegram_id": Kind.A, "messages": 5, "aliases": ["y\x00"]}]
+    rows: list[dict[str, Any]] = [
+        {"display_name": "Ali", "telegram_id": "1", "messages": 3, "aliases": []},
+        {"display_name": "B\x00", "telegram_id": "9" * 50, "messages": None,
+         "aliases": ["x"]},
+        {"display_name": None, "telegram_id": Kind.A, "messages": 5, "aliases": ["y\x00"]}]
     fit_rows(ChatMember, rows)
     assert [r["display_name"] for r in rows] == ["Ali", "B\ufffd", None]
     assert rows[0]["telegram_id"] == "1" and rows[1]["telegram_id"] == clipped("9" * 50, 40)
