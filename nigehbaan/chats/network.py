@@ -1,11 +1,14 @@
 """The group as networks: who recruited whom, and who talks to, answers or re-shares whom.
 
 Two graphs over resolved members: the recruitment tree (`added` and `invited` edges, the first
-join of each member) and the interaction network (every edge kind, weighted by count). Position
-figures come from the interaction network with networkx. Betweenness is sampled (a fixed seed,
-so the same group gives the same figures) because exact betweenness is quadratic and a group of
-1,600 members must triage in seconds; removal effect is computed only for the members likely to
-matter (top PageRank and articulation points), each costing one connected-components pass.
+join of each member) and the interaction network (every edge kind, weighted by count). networkx
+builds and exports the graphs; the position figures are computed with numpy over an integer copy
+of the interaction network (`graph_arrays`), because networkx walks nodes in Python and took a
+quarter of a second on a 1,600-member group whose whole triage has about that much (its own
+vectorised versions need scipy, which we do not ship). Betweenness is sampled because exact
+betweenness is quadratic: the sources are the ones networkx would draw with the same fixed seed,
+so the same group gives the same figures as networkx would. Removal effect is reported only for
+the members likely to matter (the most central cut vertices), all measured in one search.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from nigehbaan.chats import graph_arrays as arrays
 from nigehbaan.chats.triage.collector import Edge
 
 BETWEENNESS_SAMPLE = 64
@@ -65,68 +69,36 @@ def recruitment_tree(members: Iterable[str], edges: Iterable[Edge]) -> nx.DiGrap
 def positions(graph: nx.DiGraph) -> dict[str, Position]:
     if graph.number_of_nodes() == 0:
         return {}
-    rank = pagerank(graph)
-    plain = nx.Graph(graph.to_undirected())
-    plain.remove_edges_from(nx.selfloop_edges(plain))
-    n = plain.number_of_nodes()
-    sample = min(n, BETWEENNESS_SAMPLE)
-    between = nx.betweenness_centrality(plain, k=sample if sample < n else None, seed=0)
-    cores = nx.core_number(plain)
-    effect = _removal_effect(plain, rank)
-    return {node: Position(rank[node], between[node], cores[node], effect.get(node, 0),
-                           plain.degree(node)) for node in graph}
+    nodes = list(graph)
+    index = arrays.node_index(graph)
+    ranks = arrays.pagerank(arrays.directed(graph, index))
+    plain = arrays.undirected(graph, index)
+    sample = min(plain.n, BETWEENNESS_SAMPLE)
+    between = arrays.betweenness(plain, k=sample if sample < plain.n else None, seed=0).tolist()
+    cores = arrays.core_numbers(plain).tolist()
+    effect = _removal_effect(arrays.cuts(plain), ranks, nodes)
+    degree = plain.degree.tolist()
+    rank = ranks.tolist()
+    return {node: Position(rank[i], between[i], cores[i], effect.get(i, 0), degree[i])
+            for i, node in enumerate(nodes)}
 
 
 def pagerank(graph: nx.DiGraph, damping: float = 0.85, rounds: int = 100,
              tolerance: float = 1e-10) -> dict[str, float]:
     """Weighted PageRank by power iteration: networkx's own needs scipy, which we do not ship
-    for one function; a few dozen rounds over a few thousand nodes take milliseconds."""
-    nodes = list(graph)
-    n = len(nodes)
-    out = {node: sum(d["weight"] for _, _, d in graph.out_edges(node, data=True))
-           for node in nodes}
-    rank = dict.fromkeys(nodes, 1 / n)
-    for _ in range(rounds):
-        dangling = damping * sum(rank[node] for node in nodes if not out[node]) / n
-        fresh = dict.fromkeys(nodes, (1 - damping) / n + dangling)
-        for source, target, data in graph.edges(data=True):
-            fresh[target] += damping * rank[source] * data["weight"] / out[source]
-        change = sum(abs(fresh[node] - rank[node]) for node in nodes)
-        rank = fresh
-        if change < tolerance * n:
-            break
-    return rank
+    for one function."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    index = arrays.node_index(graph)
+    rank = arrays.pagerank(arrays.directed(graph, index), damping, rounds, tolerance)
+    return dict(zip(index, rank.tolist(), strict=True))
 
 
-def _removal_effect(plain: nx.Graph, rank: dict[str, float]) -> dict[str, int]:
+def _removal_effect(cuts: arrays.Cuts, rank: arrays.Floats, nodes: list[str]
+                    ) -> dict[int, int]:
     """How many members lose their path to the main component when this one is taken out.
 
-    Only an articulation point can cut anyone off, so only those are measured (the most
-    central first), each by one breadth-first search over plain adjacency sets.
+    Only a cut vertex can cut anyone off, so only the most central of those are reported.
     """
-    if plain.number_of_edges() == 0:
-        return {}
-    adjacency = {node: set(plain.adj[node]) for node in plain}
-    main = len(max(nx.connected_components(plain), key=len))
-    cut = sorted(nx.articulation_points(plain), key=lambda node: (-rank[node], node))
-    return {node: max(0, main - 1 - _largest_without(adjacency, node))
-            for node in cut[:REMOVAL_CANDIDATES]}
-
-
-def _largest_without(adjacency: dict[str, set[str]], removed: str) -> int:
-    seen = {removed}
-    largest = 0
-    for start in adjacency:
-        if start in seen:
-            continue
-        seen.add(start)
-        frontier, size = [start], 1
-        while frontier:
-            node = frontier.pop()
-            for neighbour in adjacency[node]:
-                if neighbour not in seen:
-                    seen.add(neighbour)
-                    frontier.append(neighbour)
-                    size += 1
-        largest = max(largest, size)
-    return largest
+    measured = sorted(cuts.without, key=lambda i: (-rank[i], nodes[i]))[:REMOVAL_CANDIDATES]
+    return {i: max(0, cuts.largest - 1 - cuts.without[i]) for i in measured}
