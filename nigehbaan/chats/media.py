@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from nigehbaan.chats.model import Media
+from nigehbaan.chats.source import open_export_zip
 
 
 class MediaHashes:
@@ -27,7 +28,7 @@ class MediaHashes:
 
     def __enter__(self) -> MediaHashes:
         if zipfile.is_zipfile(self.export):
-            self._zip = zipfile.ZipFile(self.export)
+            self._zip = open_export_zip(self.export)
             self._names = set(self._zip.namelist())
         return self
 

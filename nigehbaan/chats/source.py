@@ -19,6 +19,7 @@ from typing import IO
 
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.model import Attachment
+from nigehbaan.core.zips import UnsafeZip, open_zip
 
 _HEAD_BYTES = 8192
 _CHUNK = 1 << 20
@@ -59,6 +60,17 @@ def _control_share(sample: bytes) -> float:
     return controls / max(len(sample), 1)
 
 
+def open_export_zip(path: Path) -> zipfile.ZipFile:
+    """An export's zip, opened by every pass over it (the chat text, the media hashes) and
+    refused the same way each time: a zip that passed once is still read as hostile."""
+    try:
+        return open_zip(path)
+    except UnsafeZip as exc:
+        raise ChatParseError(f"{path}: refused: {exc}") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ChatParseError(f"{path}: truncated or damaged zip ({exc})") from None
+
+
 class Source:
     """One export on disk: a text or JSON file, a folder holding `result.json`, or a zip."""
 
@@ -83,11 +95,8 @@ class Source:
         return PurePosixPath(self.zip_member).name if self.zip_member else self.path.name
 
     def _open_zip_index(self) -> None:
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                infos = [i for i in zf.infolist() if not i.is_dir()]
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ChatParseError(f"{self.name}: truncated or damaged zip ({exc})") from None
+        with open_export_zip(self.path) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
         texts = [i for i in infos if i.filename.lower().endswith((".txt", ".json"))]
         if not texts:
             raise ChatParseError(f"{self.name}: the zip holds no chat text file")
@@ -103,7 +112,7 @@ class Source:
                 yield handle
             return
         try:
-            with zipfile.ZipFile(self.path) as zf, self._member(zf) as handle:
+            with open_export_zip(self.path) as zf, self._member(zf) as handle:
                 yield handle
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise ChatParseError(f"{self.name}: truncated or damaged zip ({exc})") from None

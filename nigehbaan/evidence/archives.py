@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
 
+from nigehbaan.core.zips import open_zip
 from nigehbaan.evidence.filetype import detect_file
 from nigehbaan.evidence.source import describe
 
@@ -223,7 +224,9 @@ class _Walk:
         yield from self.file(path, chain, depth, spooled=True)
 
     def zip(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
-        with zipfile.ZipFile(path) as archive:
+        """Overlapping entries refuse the archive whole (`UnsafeZip`, a `BadZipFile`); a high
+        ratio refuses only its member, under the walk's own tighter `Limits`."""
+        with open_zip(path, max_ratio=None) as archive:
             names = _Names()
             for info in archive.infolist():
                 if info.filename.endswith("/"):  # `is_dir` fails on an empty name

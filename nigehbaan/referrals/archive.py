@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Sequence
 
 from nigehbaan.core.errors import Invalid
+from nigehbaan.core.zips import UnsafeZip, open_zip
 
 MAX_ENTRIES = 100_000
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -36,7 +37,9 @@ def write(entries: Sequence[tuple[str, bytes]]) -> bytes:
 def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
     """Entries in stored order, and the problems met (a damaged entry is named, not raised)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = open_zip(io.BytesIO(data))
+    except UnsafeZip as error:
+        raise Invalid(f"{source}: not a package (refused: {error})") from None
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as error:
         raise Invalid(f"{source}: not a package (not a readable zip archive: {error})") from None
     entries: list[tuple[str, bytes]] = []

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.chats.groups import export_path, write_groups
 from tests.support import Account
+from tests.zip_bombs import quoted_overlap, zipped
 
 GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
         "13/03/2023, 09:13 - You added +92 300 1234567, +34 612 345 678\n"
@@ -122,3 +123,17 @@ def test_console_upload_group_page_and_decision(client: TestClient,
     summary = case_page[case_page.index('id="chat-groups-summary"'):]
     assert f'href="/cases/{ref}/chats/{member.group(1)}"' in summary
     assert re.search(r"\d+ members(?: \([^)]*\))? · <a [^>]*\?triage=", summary)
+
+
+def test_zip_bomb_upload_is_a_422_naming_the_entry(client: TestClient,
+                                                   accounts: dict[str, Account]) -> None:
+    inv = accounts["investigator"]
+    ref = _case(client, inv)
+    bomb = quoted_overlap(zipped({"WhatsApp Chat with X.txt": GOOD.encode()}))
+    refused = client.post(f"/api/v1/cases/{ref}/chats?filename=chat.zip", content=bomb,
+                          headers=inv.headers)
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == (
+        "chat.zip: refused: possible zip bomb: entry 'WhatsApp Chat with X.txt' at byte 0 "
+        "overlaps entry 'WhatsApp Chat with X.txt' at byte 0")
+    assert client.get(f"/api/v1/cases/{ref}/chats", headers=inv.headers).json() == []

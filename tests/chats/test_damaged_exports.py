@@ -12,8 +12,10 @@ import copy
 import io
 import json
 import random
+import re
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.chats import ChatParseError, Message, SystemEvent, importer, parse
 from nigehbaan.chats.analysis import analyse
+from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.model import EventKind
 from nigehbaan.chats.models import ChatMember, ChatMessage
 from nigehbaan.chats.registry import open_chats
@@ -30,6 +33,7 @@ from nigehbaan.chats.whatsapp.events import LONGEST_WORDING
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
 from nigehbaan.synth.chats import write_chat_groups
+from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb, zipped
 
 SEED = 11
 CASES = 120
@@ -316,3 +320,31 @@ def test_text_longer_than_any_wording_is_not_tried_as_one(tmp_path: Path) -> Non
                    "utf-8")  # fmt: skip
     _, said = parse(ios, date_order="dmy").records
     assert isinstance(said, Message) and said.text == f"{name} left"
+
+
+CHAT_TEXT = "WhatsApp Chat with X.txt"
+
+
+@pytest.mark.parametrize(("build", "named"), [
+    (lambda chat: quoted_overlap(zipped(chat)), rf"entry '{CHAT_TEXT}' at byte 0 overlaps"),
+    (lambda chat: into_directory(zipped(chat)), rf"entry '{CHAT_TEXT}' overlaps the central"),
+    (lambda chat: zeros_bomb(chat), r"entry 'zeros\.bin' declares 9437184 bytes"),
+])
+def test_zip_bombs_are_refused_before_reading(
+        tmp_path: Path, build: Callable[[dict[str, bytes]], bytes], named: str) -> None:
+    """Python 3.11's zipfile would read the quoted-overlap entries (CVE-2024-0450) and the
+    zeros in full; the export is refused whole, naming the entry."""
+    path = tmp_path / "chat.zip"
+    path.write_bytes(build({CHAT_TEXT: b"13/01/2024, 10:00 - Ali: hi\n" * 10}))
+    start = re.escape(str(path))
+    with pytest.raises(ChatParseError, match=rf"^{start}: refused: possible zip bomb: {named}"):
+        parse(path)
+
+
+def test_media_hashes_refuse_an_overlapping_zip_too(tmp_path: Path) -> None:
+    """The import reads the zip a second time for the media hashes and trusts it no more."""
+    path = tmp_path / "chat.zip"
+    path.write_bytes(quoted_overlap(zipped({"IMG-0001.jpg": b"\xff\xd8generated" * 30})))
+    with pytest.raises(ChatParseError, match=r"possible zip bomb: entry 'IMG-0001\.jpg'"), \
+            MediaHashes(path):
+        pass

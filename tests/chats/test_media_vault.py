@@ -7,10 +7,12 @@ list built in the test from one attached image's MD5 and SHA-256 makes that imag
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ from nigehbaan.synth.chats import TELEGRAM, write_chat_groups
 from nigehbaan.synth.media import write_media
 from tests.chats.media_export import Export, hash_list, write_export
 from tests.support import Account
+from tests.zip_bombs import BOMB_ZEROS, quoted_overlap
 
 COUNTED = (ChatGroup, ChatMember, ChatMessage, ChatMedia, ChatIndicator, CaseItem,
            CustodyEvent, EvidenceItem, HashMatch, AuditEvent)
@@ -422,3 +425,30 @@ def test_media_source_of_a_long_name_stays_distinct() -> None:
     first, second = (vaulting.media_source(ChatGroup(source_name=name, source_sha256=sha * 64))
                      for sha in ("a", "b"))
     assert len(first) == len(second) == 300 and first != second
+
+
+def _with_zeros(data: bytes) -> bytes:
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.bin", bytes(BOMB_ZEROS))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("build", "named"), [
+    (quoted_overlap, "overlaps entry"), (_with_zeros, "entry 'zeros.bin' declares")])
+def test_zip_bomb_is_refused_whole_in_one_line(
+        factory: sessionmaker[Session], settings: Settings, case_ref: str, export: Export,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build: Callable[[bytes], bytes],
+        named: str) -> None:
+    """A seized export made into a zip bomb: no chat record and no vault item is written."""
+    bomb = tmp_path / export.zip.name
+    bomb.write_bytes(build(export.zip.read_bytes()))
+    runner = cli_env(settings, monkeypatch)
+    refused = runner.invoke(app, ["chat", "import", str(bomb), "--case", case_ref,
+                                  "--as", "investigator"])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    line = refused.output.strip()
+    assert "\n" not in line and line.startswith(f"error: {bomb}: refused: possible zip bomb: ")
+    assert named in line
+    after = counts(factory)
+    assert all(n == 0 for table, n in after.items() if table != "audit_events"), after

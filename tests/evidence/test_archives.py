@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nigehbaan.evidence.archives import Leaf, Limits, Refused, unsafe_name, walk
+from tests.zip_bombs import quoted_overlap
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"generated test bytes" * 20
 
@@ -255,3 +256,16 @@ def test_member_count_is_limited(tmp_path: Path) -> None:
     path.write_bytes(_zip_bytes({f"{i}.txt": b"x" for i in range(5)}))
     items = _walk(path, tmp_path, Limits(max_members=3))
     assert len(_files(items)) == 3 and len(_refused(items)) == 2
+
+
+def test_overlapping_zip_entries_refuse_the_archive_whole(tmp_path: Path) -> None:
+    """A quoted-overlap bomb (CVE-2024-0450) nested in a tar: nothing of it is spooled, its
+    siblings are kept."""
+    bomb = quoted_overlap(_zip_bytes({"a.jpg": PHOTO}), copies=4)
+    path = tmp_path / "outer.tar"
+    path.write_bytes(_tar_bytes({"bomb.zip": bomb, "ok.jpg": PHOTO}))
+    items = _walk(path, tmp_path)
+    assert _files(items) == {"outer.tar/ok.jpg": PHOTO}
+    assert _refused(items) == {"outer.tar/bomb.zip": (
+        "unreadable zip archive: UnsafeZip: possible zip bomb: entry 'a.jpg' at byte 0 overlaps "
+        "entry 'a.jpg' at byte 0")}

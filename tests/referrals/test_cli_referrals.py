@@ -18,6 +18,7 @@ from nigehbaan.referrals.attribution import countries_of
 from nigehbaan.synth import load, scenario
 from tests.cli.runner import run
 from tests.support import Account
+from tests.zip_bombs import quoted_overlap, zipped
 
 DATA = Path(__file__).parent / "data"
 
@@ -94,3 +95,11 @@ def test_receive_import_hits_and_status_from_the_command_line(
 ])
 def test_bad_input_is_one_line(cli: CliRunner, args: list[str], message: str) -> None:
     assert message in run(cli, "referral", *args, code=1)
+
+
+def test_verify_refuses_a_zip_bomb_in_one_line(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.zip"
+    path.write_bytes(quoted_overlap(zipped({"manifest.json": b"{}"}), copies=20))
+    assert run(cli, "referral", "verify", str(path), code=1) == (
+        "error: package: not a package (refused: possible zip bomb: entry 'manifest.json' at "
+        "byte 0 overlaps entry 'manifest.json' at byte 0)")

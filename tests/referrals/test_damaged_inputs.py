@@ -36,6 +36,7 @@ from nigehbaan.referrals.package import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE,
 from nigehbaan.referrals.platform.importer import import_report
 from nigehbaan.referrals.schemas import IncomingReferralIn
 from tests.support import Account
+from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb
 
 DATA = Path(__file__).parent / "data"
 JSON_REPORT = (DATA / "cybertip_le.json").read_bytes()
@@ -471,3 +472,18 @@ def test_a_line_break_in_a_listed_name_stays_on_one_line() -> None:
                            "files": [{"path": "evil\nname", "size": 1, "sha256": ""}]}).encode()
     result = verify.check(_package(manifest=manifest))
     assert "evil\\nname: listed in the manifest but missing" in result.problems
+
+
+@pytest.mark.parametrize(("build", "named"), [
+    (lambda package: quoted_overlap(package, copies=50),
+     rf"entry '{MANIFEST}' at byte 0 overlaps entry '{MANIFEST}' at byte 0"),
+    (into_directory, r"entry '.+' overlaps the central directory"),
+    (lambda package: zeros_bomb(), r"entry 'zeros\.bin' declares 9437184 bytes"),
+])
+def test_a_zip_bomb_is_not_a_package(build: Callable[[bytes], bytes], named: str) -> None:
+    """Fifty entries reading one manifest would each be read in full by Python 3.11's
+    zipfile; the package is refused before any entry is read."""
+    with pytest.raises(Invalid, match=rf"^package: not a package \(refused: possible zip bomb: "
+                                      rf"{named}"):  # fmt: skip
+        verify.check(build(_package()))
+
