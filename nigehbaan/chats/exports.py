@@ -102,24 +102,39 @@ def recruitment(g: nx.DiGraph) -> nx.DiGraph:
 
 
 def _tree_layout(tree: nx.DiGraph) -> dict[Any, tuple[float, float]]:
+    """Leaves side by side in depth-first order, each recruiter above the middle of its
+    recruits. Walked with an explicit stack: a crafted export can chain thousands of adds,
+    deeper than Python's recursion allows."""
     roots = [n for n in tree if tree.in_degree(n) == 0 and tree.out_degree(n) > 0]
     placed: dict[Any, tuple[float, float]] = {}
+    stack: list[tuple[Any, int, list[Any], list[float]]] = []
     column = 0
 
-    def walk(node: Any, depth: int) -> float:
+    def enter(node: Any, depth: int) -> float | None:
+        """Places a leaf and gives its x; opens a frame for a node with recruits."""
         nonlocal column
         children = [c for c in tree.successors(node) if c not in placed]
-        if not children:
-            placed[node] = (float(column), -float(depth))
-            column += 1
-            return float(column - 1)
-        placed[node] = (0.0, 0.0)
-        xs = [walk(child, depth + 1) for child in children]
-        placed[node] = (sum(xs) / len(xs), -float(depth))
-        return placed[node][0]
+        if children:
+            placed[node] = (0.0, 0.0)
+            stack.append((node, depth, children, []))
+            return None
+        placed[node] = (float(column), -float(depth))
+        column += 1
+        return float(column - 1)
 
     for root in sorted(roots, key=str):
-        walk(root, 0)
+        enter(root, 0)
+        while stack:
+            node, depth, children, xs = stack[-1]
+            if len(xs) < len(children):
+                x = enter(children[len(xs)], depth + 1)
+                if x is not None:
+                    xs.append(x)
+                continue
+            stack.pop()
+            placed[node] = (sum(xs) / len(xs), -float(depth))
+            if stack:
+                stack[-1][3].append(placed[node][0])
     return placed
 
 
@@ -148,9 +163,31 @@ def figure_json(g: nx.DiGraph, positions: dict[Any, tuple[float, float]], title:
     fig = go.Figure(traces, layout={
         "title": {"text": title}, "height": 520, "legend": {"orientation": "h", "y": -0.02},
         "xaxis": {"visible": False}, "yaxis": {"visible": False},
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10}})
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10}})
     text: str = fig.to_json()
     return text
+
+
+DRAWN_LIMIT = 400
+"""Most members the interaction picture lays out. A force layout costs the square of the
+members (and networkx's own needs scipy, which we do not ship, from 500 on); a picture of
+thousands is unreadable anyway, and the GraphML and GEXF exports hold everyone for Gephi."""
+_DRAW_FIRST = {"priority_suspect": 0, "possible_victim": 1, "undetermined": 2}
+
+
+def drawn(g: nx.DiGraph, limit: int = DRAWN_LIMIT) -> tuple[nx.DiGraph, str]:
+    """The members the interaction picture shows, and its title: everyone in a group of up to
+    `limit`; in a larger one the flagged members first (suspects, possible victims, then
+    undetermined), then the rest, each by centrality, so a picture that must leave members out
+    never leaves out the ones triage points at before the passive."""
+    if len(g) <= limit:
+        return g, "Interaction network"
+    data = g.nodes
+    ranked = sorted(g, key=lambda n: (_DRAW_FIRST.get(str(data[n]["triage"]), 3),
+                                      -data[n]["pagerank"], str(n)))
+    title = (f"Interaction network<br><sup>{limit:,} of the {len(g):,} in the network, flagged "
+             "first, then the most central; the GraphML export holds everyone</sup>")
+    return g.subgraph(ranked[:limit]).copy(), title
 
 
 def figures(g: nx.DiGraph) -> dict[str, Any]:
@@ -160,11 +197,11 @@ def figures(g: nx.DiGraph) -> dict[str, Any]:
     for node, attrs in g.nodes(data=True):
         if node in tree:
             tree.nodes[node].update(attrs)
-    talk = g.copy()
+    talk, title = drawn(g)
     layout = nx.spring_layout(nx.Graph(talk), seed=1, iterations=50) if len(talk) else {}
     spring = {n: (float(p[0]), float(p[1])) for n, p in layout.items()}
     return {
         "recruitment": json.loads(figure_json(tree, _tree_layout(tree),
                                               "Recruitment tree (who added whom)")),
-        "interaction": json.loads(figure_json(talk, spring, "Interaction network")),
+        "interaction": json.loads(figure_json(talk, spring, title)),
     }

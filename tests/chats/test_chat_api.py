@@ -137,3 +137,28 @@ def test_zip_bomb_upload_is_a_422_naming_the_entry(client: TestClient,
         "chat.zip: refused: possible zip bomb: entry 'WhatsApp Chat with X.txt' at byte 0 "
         "overlaps entry 'WhatsApp Chat with X.txt' at byte 0")
     assert client.get(f"/api/v1/cases/{ref}/chats", headers=inv.headers).json() == []
+
+
+def test_console_group_page_of_a_large_group(client: TestClient,
+                                             accounts: dict[str, Account]) -> None:
+    """600 members: past the size at which networkx's layout needs scipy (which we do not
+    ship), so the page failed with a server error before its picture was capped."""
+    inv = accounts["investigator"]
+    ref = _case(client, inv)
+    csrf = _login(client, inv)
+    numbers = [f"+92 300 {1000000 + n}" for n in range(600)]
+    lines = ['13/03/2023, 09:12 - You created group "Big group"']
+    lines += [f"13/03/2023, 09:13 - You added {', '.join(numbers[i:i + 20])}"
+              for i in range(0, 600, 20)]
+    lines += [f"13/03/2023, 10:{n:02d} - {numbers[n * 7]}: hello @92300{1000000 + n * 7 + 1}"
+              for n in range(50)]
+    done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
+                       files={"export": ("WhatsApp Chat with Big.txt",
+                                         "\n".join(lines).encode())},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"])
+    assert page.status_code == 200, page.text[:300]
+    assert page.text.count("/members/") >= 600
+    figures = page.text.split('id="chat-figures">', 1)[1].split("</script>", 1)[0]
+    assert "400 of the 601 in the network" in figures

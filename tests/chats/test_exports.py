@@ -1,11 +1,15 @@
-"""The members CSV opens in a spreadsheet: names the members chose must stay text there."""
+"""Exports and pictures of a group: the members CSV opens in a spreadsheet with the names the
+members chose kept as text, and the console's pictures draw groups of any size and shape."""
 
 from __future__ import annotations
 
 import csv
 import io
+import random
 
-from nigehbaan.chats.exports import as_text_cell, members_csv
+import networkx as nx
+
+from nigehbaan.chats.exports import DRAWN_LIMIT, as_text_cell, drawn, figures, members_csv
 from nigehbaan.chats.views import MemberView
 
 
@@ -31,3 +35,52 @@ def test_formula_names_become_text() -> None:
 def test_plain_names_unchanged() -> None:
     assert as_text_cell("Ali") == "Ali" and as_text_cell("") == ""
     assert [as_text_cell(c + "x") for c in "=+-@\t\r"] == [f"'{c}x" for c in "=+-@\t\r"]
+
+
+def _group(size: int, seed: int = 3) -> nx.DiGraph:
+    """A group as the console builds it: one admin adds everyone, a few talk to each other."""
+    rng = random.Random(seed)
+    g: nx.DiGraph = nx.DiGraph()
+    for n in range(size):
+        triage = rng.choice(["passive"] * 12 + ["undetermined"] * 3 + ["priority_suspect",
+                                                                        "possible_victim"])
+        g.add_node(n, label=f"m{n}", country="PK", triage=triage, pagerank=rng.random() / size)
+    for n in range(1, size):
+        g.add_edge(0, n, weight=1, kinds="added", first_position=n)
+    for position in range(size, 2 * size):
+        a, b = rng.randrange(1, size), rng.randrange(1, size)
+        if a != b and not g.has_edge(a, b):
+            g.add_edge(a, b, weight=1, kinds="mention", first_position=position)
+    return g
+
+
+def test_a_large_group_draws_the_flagged_members_first() -> None:
+    """networkx lays out 500 members or more through scipy, which we do not ship: the group
+    page of a 1,600-member group failed with ModuleNotFoundError before the cap."""
+    g = _group(1600)
+    shown, title = drawn(g)
+    flagged = [n for n in g if g.nodes[n]["triage"] in ("priority_suspect", "possible_victim")]
+    assert len(shown) == DRAWN_LIMIT and set(flagged) <= set(shown)
+    assert f"{DRAWN_LIMIT:,} of the 1,600" in title
+    left_out = max((g.nodes[n]["pagerank"] for n in g if n not in shown
+                    and g.nodes[n]["triage"] == "passive"), default=0.0)
+    assert all(g.nodes[n]["pagerank"] >= left_out for n in shown
+               if g.nodes[n]["triage"] == "passive")
+    pictures = figures(g)
+    interaction = pictures["interaction"]
+    assert sum(len(t["x"]) for t in interaction["data"][1:]) == DRAWN_LIMIT
+    assert sum(len(t["x"]) for t in pictures["recruitment"]["data"][1:]) == 1600
+    small = _group(40)
+    assert drawn(small) == (small, "Interaction network")
+
+
+def test_a_chain_of_adds_deeper_than_recursion_allows_is_drawn() -> None:
+    """A crafted export can make each new member add the next; the tree is still drawn."""
+    chain: nx.DiGraph = nx.DiGraph()
+    for n in range(3000):
+        chain.add_node(n, label=f"m{n}", country="PK", triage="passive", pagerank=0.0)
+    for n in range(2999):
+        chain.add_edge(n, n + 1, weight=1, kinds="added", first_position=n)
+    tree = figures(chain)["recruitment"]["data"]
+    ys = [y for trace in tree[1:] for y in trace["y"]]
+    assert len(ys) == 3000 and min(ys) == -2999 and set(tree[1]["x"]) == {0}
