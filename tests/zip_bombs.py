@@ -54,3 +54,66 @@ def zeros_bomb(entries: dict[str, bytes] | None = None) -> bytes:
     """A deflated entry of zeros declaring about 1027 times its compressed size, beside
     `entries`."""
     return zipped({**(entries or {}), "zeros.bin": bytes(BOMB_ZEROS)})
+
+
+def member_offsets(data: bytes, name: str) -> tuple[int, int]:
+    """Where `name`'s local header and its central-directory record start."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        local, at = archive.getinfo(name).header_offset, archive.start_dir
+    encoded = name.encode()
+    while data[at:at + 4] == CENTRAL:
+        lengths = struct.unpack_from("<HHH", data, at + 28)
+        if data[at + 46:at + 46 + lengths[0]] == encoded:
+            return local, at
+        at += 46 + sum(lengths)
+    raise KeyError(name)
+
+
+def encrypted(data: bytes, name: str) -> bytes:
+    """`data` with member `name` flagged encrypted (general-purpose bit 0) in both headers."""
+    raw = bytearray(data)
+    for header, flags_at in zip(member_offsets(data, name), (6, 8), strict=True):
+        (flags,) = struct.unpack_from("<H", raw, header + flags_at)
+        struct.pack_into("<H", raw, header + flags_at, flags | 0x1)
+    return bytes(raw)
+
+
+def unknown_method(data: bytes, name: str, method: int = 99) -> bytes:
+    """`data` with member `name`'s compression method set to `method` in both headers."""
+    raw = bytearray(data)
+    for header, method_at in zip(member_offsets(data, name), (8, 10), strict=True):
+        struct.pack_into("<H", raw, header + method_at, method)
+    return bytes(raw)
+
+
+def corrupt_data(data: bytes, name: str, at: int = 0, garbage: bytes = b"\xff") -> bytes:
+    """`data` with `garbage` written `at` bytes into member `name`'s compressed data; at 0 a
+    deflated member starts with a final block of the invalid type 3."""
+    raw = bytearray(data)
+    local, _ = member_offsets(data, name)
+    name_length, extra_length = struct.unpack_from("<HH", raw, local + 26)
+    start = local + 30 + name_length + extra_length + at
+    raw[start:start + len(garbage)] = garbage
+    return bytes(raw)
+
+
+def misnamed_in_directory(data: bytes, name: str) -> bytes:
+    """`data` with member `name`'s central-directory record flagged as naming it in UTF-8, and
+    its first byte made one UTF-8 never starts with: the archive's index itself fails to read."""
+    raw = bytearray(data)
+    _, central = member_offsets(data, name)
+    (flags,) = struct.unpack_from("<H", raw, central + 8)
+    struct.pack_into("<H", raw, central + 8, flags | 0x800)
+    raw[central + 46] = 0xFF
+    return bytes(raw)
+
+
+def misnamed(data: bytes, name: str) -> bytes:
+    """`data` with member `name`'s local header flagged as naming it in UTF-8, and its first
+    byte made one UTF-8 never starts with."""
+    raw = bytearray(data)
+    local, _ = member_offsets(data, name)
+    (flags,) = struct.unpack_from("<H", raw, local + 6)
+    struct.pack_into("<H", raw, local + 6, flags | 0x800)
+    raw[local + 30] = 0xFF
+    return bytes(raw)

@@ -25,7 +25,7 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.chats.analysis import Analysis, MemberResult, Result
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.media import MediaHashes
-from nigehbaan.chats.model import ChatFormat, MemberRef, Message, Record
+from nigehbaan.chats.model import ChatFormat, Media, MemberRef, Message, Record
 from nigehbaan.chats.models import (
     ChatEdge,
     ChatEvent,
@@ -216,8 +216,13 @@ class _Writer:
                 "kind": media.kind.value, "file_name": media.file_name,
                 "attached": media.attached, "sha256": digest,
                 "evidence_sha256": None,
-                "not_hashable": None if digest else (media.not_hashable or "not in the export"),
+                "not_hashable": None if digest else self._not_hashable(media),
                 "forwarded": bool(msg.forwarded_from)})
+
+    def _not_hashable(self, media: Media) -> str:
+        """Bytes found but unreadable say what was wrong with them; "not in the export" is
+        only for bytes that are absent."""
+        return self.hashes.reason(media) or media.not_hashable or "not in the export"
 
     def flush(self) -> None:
         self._insert_members()

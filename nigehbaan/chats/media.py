@@ -12,19 +12,46 @@ import hashlib
 import zipfile
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from nigehbaan.chats.model import Media
-from nigehbaan.chats.source import open_export_zip
+from nigehbaan.chats.source import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, open_export_zip
+
+_BLOCK = 1 << 20
+_UNSUPPORTED_FLAGS = 0x60
+"""Strong encryption and patched data: `zipfile` names these itself when it refuses them."""
+
+
+def member_problem(error: BaseException, info: zipfile.ZipInfo) -> str:
+    """Why a zip member's bytes could not be read, worded for the examiner: a seized export may
+    hold encrypted, exotic or damaged members, and "not in the export" would be false."""
+    if isinstance(error, NotImplementedError):  # before RuntimeError, its base
+        if info.flag_bits & _UNSUPPORTED_FLAGS:
+            return f"unsupported ({error})"
+        return f"unsupported compression method {info.compress_type}"
+    if isinstance(error, RuntimeError):
+        return "encrypted"
+    if isinstance(error, UnicodeDecodeError):
+        return "damaged entry header (a name flagged UTF-8 is not)"
+    if isinstance(error, EOFError):
+        return "data cut short"
+    if isinstance(error, zipfile.BadZipFile):
+        return f"damaged entry ({error})"
+    if isinstance(error, OSError) and error.errno is not None:  # the disk, not the data
+        return f"read failed ({error.strerror})"
+    return "damaged compressed data"  # zlib, LZMA, or bz2's bare OSError
 
 
 class MediaHashes:
-    """`hashes(media)` is the SHA-256 of an attached file, or None when its bytes are absent."""
+    """`hashes(media)` is the SHA-256 of an attached file, or None when its bytes cannot be
+    read; then `reason(media)` says why, when the bytes are there but unreadable."""
 
     def __init__(self, export: Path) -> None:
         self.export = export
         self._zip: zipfile.ZipFile | None = None
         self._names: set[str] = set()
         self._cache: dict[str, str | None] = {}
+        self._reasons: dict[str, str] = {}
 
     def __enter__(self) -> MediaHashes:
         if zipfile.is_zipfile(self.export):
@@ -45,24 +72,44 @@ class MediaHashes:
             self._cache[path] = self._hash(path)
         return self._cache[path]
 
+    def reason(self, media: Media) -> str | None:
+        """Why an attached file found in the export has no hash, or None when it has one or
+        was never found (the caller knows that case)."""
+        return self._reasons.get(media.path) if media.path else None
+
     def _hash(self, path: str) -> str | None:
-        digest = hashlib.sha256()
-        try:
-            if self._zip is not None:
-                if path not in self._names:
-                    return None
-                with self._zip.open(path) as data:
-                    for block in iter(lambda: data.read(1 << 20), b""):
-                        digest.update(block)
-                return digest.hexdigest()
-            file = Path(path)
-            if not file.is_absolute():
-                file = self.export.parent / file
-            if not file.is_file():
-                return None
-            with file.open("rb") as data:
-                for block in iter(lambda: data.read(1 << 20), b""):
-                    digest.update(block)
-        except (OSError, zipfile.BadZipFile, EOFError):
+        if self._zip is not None:
+            return self._hash_member(self._zip, path)
+        return self._hash_file(path)
+
+    def _hash_member(self, archive: zipfile.ZipFile, path: str) -> str | None:
+        if path not in self._names:
             return None
-        return digest.hexdigest()
+        info = archive.getinfo(path)
+        try:
+            with archive.open(info) as data:
+                return _sha256(data)
+        except (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS) as error:
+            self._reasons[path] = f"unreadable in the export zip: {member_problem(error, info)}"
+            return None
+
+    def _hash_file(self, path: str) -> str | None:
+        file = Path(path)
+        if not file.is_absolute():
+            file = self.export.parent / file
+        if not file.is_file():
+            return None
+        try:
+            with file.open("rb") as data:
+                return _sha256(data)
+        except OSError as error:
+            self._reasons[path] = f"unreadable beside the export ({error.strerror or error})"
+            return None
+
+
+def _sha256(data: IO[bytes]) -> str:
+    """Streamed, so a large video never sits in memory whole."""
+    digest = hashlib.sha256()
+    for block in iter(lambda: data.read(_BLOCK), b""):
+        digest.update(block)
+    return digest.hexdigest()

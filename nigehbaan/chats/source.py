@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import lzma
 import zipfile
 import zlib
 from collections.abc import Generator, Iterator
@@ -24,6 +25,14 @@ from nigehbaan.core.zips import UnsafeZip, open_zip
 _HEAD_BYTES = 8192
 _CHUNK = 1 << 20
 _CHAT_TEXT_HINTS = ("whatsapp chat", "chat de whatsapp", "_chat.txt", "whatsapp-chat")
+
+MEMBER_OPEN_ERRORS = (RuntimeError, NotImplementedError, UnicodeDecodeError)
+"""What `ZipFile.open` raises for a member it cannot read at all: encrypted (RuntimeError), a
+compression method or feature it lacks (NotImplementedError), or a local header whose name is
+flagged UTF-8 and is not. Each pass over an export (chat text, media hashes) catches these."""
+MEMBER_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
+"""What reading a damaged zip member raises: a bad header or CRC, corrupt deflate or LZMA data
+(neither an `OSError`), corrupt bzip2 data (a bare `OSError`), or data cut short."""
 
 
 def sniff_encoding(head: bytes, name: str) -> str:
@@ -62,12 +71,13 @@ def _control_share(sample: bytes) -> float:
 
 def open_export_zip(path: Path) -> zipfile.ZipFile:
     """An export's zip, opened by every pass over it (the chat text, the media hashes) and
-    refused the same way each time: a zip that passed once is still read as hostile."""
+    refused the same way each time: a zip that passed once is still read as hostile. A name
+    in its index flagged UTF-8 that is not (`UnicodeDecodeError`) is damage like any other."""
     try:
         return open_zip(path)
     except UnsafeZip as exc:
         raise ChatParseError(f"{path}: refused: {exc}") from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError) as exc:
         raise ChatParseError(f"{path}: truncated or damaged zip ({exc})") from None
 
 
@@ -114,14 +124,14 @@ class Source:
         try:
             with open_export_zip(self.path) as zf, self._member(zf) as handle:
                 yield handle
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except MEMBER_READ_ERRORS as exc:
             raise ChatParseError(f"{self.name}: truncated or damaged zip ({exc})") from None
 
     def _member(self, zf: zipfile.ZipFile) -> IO[bytes]:
         assert self.zip_member is not None
         try:
             return zf.open(self.zip_member)
-        except (RuntimeError, NotImplementedError) as exc:  # encrypted, or an unknown method
+        except MEMBER_OPEN_ERRORS as exc:
             raise ChatParseError(f"{self.name}: cannot read {self.zip_member} in the zip "
                                  f"({exc})") from None  # fmt: skip
 

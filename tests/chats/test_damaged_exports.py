@@ -9,6 +9,7 @@ bytes inserted, cut, copied or overwritten (the parser reads the text in bulk).
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import json
 import random
@@ -26,14 +27,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from nigehbaan.chats import ChatParseError, Message, SystemEvent, importer, parse
 from nigehbaan.chats.analysis import analyse
 from nigehbaan.chats.media import MediaHashes
-from nigehbaan.chats.model import EventKind
+from nigehbaan.chats.model import EventKind, Media, MediaKind
 from nigehbaan.chats.models import ChatMember, ChatMessage
 from nigehbaan.chats.registry import open_chats
 from nigehbaan.chats.whatsapp.events import LONGEST_WORDING
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
 from nigehbaan.synth.chats import write_chat_groups
-from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb, zipped
+from tests.zip_bombs import (
+    corrupt_data,
+    encrypted,
+    into_directory,
+    misnamed,
+    misnamed_in_directory,
+    quoted_overlap,
+    unknown_method,
+    zeros_bomb,
+    zipped,
+)
 
 SEED = 11
 CASES = 120
@@ -348,3 +359,64 @@ def test_media_hashes_refuse_an_overlapping_zip_too(tmp_path: Path) -> None:
     with pytest.raises(ChatParseError, match=r"possible zip bomb: entry 'IMG-0001\.jpg'"), \
             MediaHashes(path):
         pass
+
+
+PHOTO = "IMG-20240113-WA0001.jpg"
+GOOD_PHOTO = "IMG-20240113-WA0002.jpg"
+UNREADABLE = "unreadable in the export zip: "
+
+
+def corrupt_stream(data: bytes, name: str) -> bytes:
+    """Past the 9 bytes zipfile writes before LZMA data, so every method's stream is hit."""
+    return corrupt_data(data, name, at=9, garbage=b"\xff" * 4)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                                    zipfile.ZIP_LZMA])
+@pytest.mark.parametrize(("damage", "reason"), [
+    (encrypted, "encrypted"),
+    (unknown_method, "unsupported compression method 99"),
+    (corrupt_stream, None),
+    (misnamed, "damaged entry header (a name flagged UTF-8 is not)"),
+])
+def test_media_hashes_name_an_unreadable_member(
+        tmp_path: Path, method: int, damage: Callable[[bytes, str], bytes],
+        reason: str | None) -> None:
+    """A seized export may hold an encrypted, exotic or damaged media member: it is not
+    hashable for that reason, and the other members are hashed as ever. Damaged data reads
+    as a bad CRC when stored and as damaged compressed data otherwise (zlib, bz2, LZMA)."""
+    photo = bytes(range(256)) * 16  # compressible, so every method's data is compressed
+    path = tmp_path / "chat.zip"
+    path.write_bytes(damage(zipped({CHAT_TEXT: b"13/01/2024, 10:00 - Ali: hi\n",
+                                    PHOTO: photo, GOOD_PHOTO: photo[::-1]}, method), PHOTO))
+    if reason is None:
+        reason = (f"damaged entry (Bad CRC-32 for file {PHOTO!r})"
+                  if method == zipfile.ZIP_STORED else "damaged compressed data")
+    bad, good = (Media(MediaKind.IMAGE, attached=True, path=p) for p in (PHOTO, GOOD_PHOTO))
+    with MediaHashes(path) as hashes:
+        assert hashes(bad) is None and hashes.reason(bad) == UNREADABLE + reason
+        assert hashes(good) == hashlib.sha256(photo[::-1]).hexdigest()
+        assert hashes.reason(good) is None
+
+
+@pytest.mark.parametrize("damage", [encrypted, unknown_method, misnamed, corrupt_stream])
+def test_unreadable_chat_text_member_is_refused_in_one_line(
+        tmp_path: Path, damage: Callable[[bytes, str], bytes]) -> None:
+    """The chat text itself is read with the same list of member errors as the media: LZMA's
+    error is no `OSError`, and a local header's name can fail to decode."""
+    path = tmp_path / "chat.zip"
+    text = b"13/01/2024, 10:00 - Ali: hi\n" * 10
+    path.write_bytes(damage(zipped({CHAT_TEXT: text}, zipfile.ZIP_LZMA), CHAT_TEXT))
+    with pytest.raises(ChatParseError, match=rf"^{re.escape(str(path))}: (cannot read|truncated)"):
+        parse(path)
+
+
+def test_an_index_naming_a_member_in_broken_utf8_is_refused_in_one_line(
+        tmp_path: Path) -> None:
+    path = tmp_path / "chat.zip"
+    text = b"13/01/2024, 10:00 - Ali: hi\n"
+    path.write_bytes(misnamed_in_directory(zipped({CHAT_TEXT: text, PHOTO: b"x"}), PHOTO))
+    with pytest.raises(ChatParseError, match=rf"^{re.escape(str(path))}: truncated or damaged"):
+        parse(path)
+    with pytest.raises(ChatParseError, match="truncated or damaged"):
+        MediaHashes(path).__enter__()

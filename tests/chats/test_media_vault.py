@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +27,7 @@ from typer.testing import CliRunner
 
 from nigehbaan.cases import register
 from nigehbaan.cases.schemas import CaseIn
-from nigehbaan.chats import known, queries, vaulting
+from nigehbaan.chats import known, parse, queries, vaulting
 from nigehbaan.chats.models import (
     ChatGroup,
     ChatIndicator,
@@ -48,7 +49,7 @@ from nigehbaan.synth.chats import TELEGRAM, write_chat_groups
 from nigehbaan.synth.media import write_media
 from tests.chats.media_export import Export, hash_list, write_export
 from tests.support import Account
-from tests.zip_bombs import BOMB_ZEROS, quoted_overlap
+from tests.zip_bombs import BOMB_ZEROS, corrupt_data, encrypted, quoted_overlap, unknown_method
 
 COUNTED = (ChatGroup, ChatMember, ChatMessage, ChatMedia, ChatIndicator, CaseItem,
            CustodyEvent, EvidenceItem, HashMatch, AuditEvent)
@@ -452,3 +453,64 @@ def test_zip_bomb_is_refused_whole_in_one_line(
     assert named in line
     after = counts(factory)
     assert all(n == 0 for table, n in after.items() if table != "audit_events"), after
+
+
+def unique_photo(path: Path) -> tuple[str, dict[str, bytes]]:
+    """The export's first JPEG whose content no other member shares, and every photo."""
+    with zipfile.ZipFile(path) as archive:
+        photos = {n: archive.read(n) for n in archive.namelist() if n.endswith((".jpg", ".png"))}
+    shared = Counter(hashlib.sha256(data).digest() for data in photos.values())
+    return min(n for n, data in photos.items()
+               if n.endswith(".jpg") and shared[hashlib.sha256(data).digest()] == 1), photos
+
+
+def deflated(path: Path, name: str) -> bytes:
+    """The export zip rewritten with member `name` deflated and the others as they were."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as out:
+        for info in source.infolist():
+            method = zipfile.ZIP_DEFLATED if info.filename == name else info.compress_type
+            out.writestr(info, source.read(info), compress_type=method)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("damage", "reason", "vault_reason"), [
+    (encrypted, "encrypted", "encrypted member"),
+    (corrupt_data, "damaged compressed data",
+     "unreadable member: error: Error -3 while decompressing data: invalid block type"),
+    (unknown_method, "unsupported compression method 99",
+     "unreadable member: NotImplementedError: That compression method is not supported"),
+], ids=["encrypted", "corrupt-deflate", "unknown-method"])
+def test_unreadable_media_member_is_named_and_the_import_goes_on(
+        factory: sessionmaker[Session], settings: Settings, case_ref: str, export: Export,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes, str], bytes],
+        reason: str, vault_reason: str) -> None:
+    """A seized export whose one photo is encrypted, damaged or compressed in a way no reader
+    knows: the chat and the other media import, that photo is not hashable for its reason (not
+    "not in the export"), and the vault refuses it by name."""
+    bad, photos = unique_photo(export.zip)
+    path = tmp_path / export.zip.name
+    path.write_bytes(damage(deflated(export.zip, bad), bad))
+    done = cli_env(settings, monkeypatch).invoke(app, [
+        "chat", "import", str(path), "--case", case_ref, "--as", "investigator", "--json"])
+    assert done.exit_code == 0 and done.exception is None, done.output
+    assert "Traceback" not in done.output
+    report = json.loads(done.output)
+    assert report["created"] and report["media"]["linked"] == report["media"]["attached"] > 0
+    parsed = parse(export.zip)
+    with transaction(factory) as session:
+        messages = session.execute(select(func.count()).select_from(ChatMessage)).scalar_one()
+        members = set(session.execute(select(ChatMember.key)).scalars())
+        media = list(session.execute(select(ChatMedia)).scalars())
+        refusals = list(session.execute(select(IngestRefusal)).scalars())
+    assert messages == len(parsed.messages) and members == {m.ref.key for m in parsed.members}
+    named = [m for m in media if m.file_name == bad]
+    assert named and all(m.sha256 is None and m.evidence_sha256 is None and
+                         m.not_hashable == f"unreadable in the export zip: {reason}"
+                         for m in named)  # fmt: skip
+    others = [m for m in media if m.file_name != bad]
+    assert others and all(m.file_name in photos and m.not_hashable is None and
+                          m.sha256 == m.evidence_sha256 ==
+                          hashlib.sha256(photos[m.file_name]).hexdigest()
+                          for m in others)  # fmt: skip
+    assert [(r.path, r.reason) for r in refusals] == [(f"{path.name}/{bad}", vault_reason)]
