@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
@@ -246,18 +246,17 @@ def _insert_rows(session: Session, table: type[Base], rows: list[dict[str, Any]]
 
 def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: Result) -> None:
     ids = writer.member_ids
+    renamed: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
     for raw, target in result.identity.canonical.items():
         if raw == target or raw not in ids:
             continue
         if target not in ids:
             ids[target] = ids[raw]
-            session.execute(update(ChatMember).where(ChatMember.id == ids[raw])
-                            .values(key=fit(ChatMember, "key", target)))
+            renamed.append({"row": ids[raw], "new_key": fit(ChatMember, "key", target)})
             continue
-        old, new = ids.pop(raw), ids[target]
-        for table in (ChatMessage, ChatEvent, ChatMedia):
-            session.execute(update(table).where(table.member_id == old).values(member_id=new))
-        session.execute(delete(ChatMember).where(ChatMember.id == old))
+        moved.append({"group": group.id, "old": ids.pop(raw), "new": ids[target]})
+    _merge_members(session, renamed, moved)
     figures = [_member_figures(ids[key], member) for key, member in result.members.items()]
     for start in range(0, len(figures), BATCH):
         session.execute(update(ChatMember), fit_rows(ChatMember, figures[start:start + BATCH]))
@@ -269,6 +268,27 @@ def _store_result(session: Session, group: ChatGroup, writer: _Writer, result: R
              for e in result.edges if e.source in ids and e.target in ids]
     for model, batch in ((ChatIndicator, rows), (ChatEdge, edges)):
         _insert_rows(session, model, batch)
+
+
+def _merge_members(session: Session, renamed: list[dict[str, Any]],
+                   moved: list[dict[str, Any]]) -> None:
+    """Identity resolution after the rows are in: a member known only now by a better key gets
+    it, and the rows of a member found to be someone else move to them. One executemany per
+    table (a large Telegram group merges a thousand names into ids, one statement each took
+    seconds), each row found through the group's own index."""
+    connection = session.connection()
+    members = cast(Table, ChatMember.__table__)
+    if renamed:
+        connection.execute(update(members).where(members.c.id == bindparam("row"))
+                           .values(key=bindparam("new_key")), renamed)
+    if not moved:
+        return
+    for model in (ChatMessage, ChatEvent, ChatMedia):
+        table = cast(Table, model.__table__)
+        connection.execute(update(table).where(table.c.group_id == bindparam("group"),
+                                               table.c.member_id == bindparam("old"))
+                           .values(member_id=bindparam("new")), moved)
+    connection.execute(delete(members).where(members.c.id == bindparam("old")), moved)
 
 
 def _member_figures(member_id: int, member: MemberResult) -> dict[str, Any]:

@@ -82,6 +82,51 @@ def test_telegram_folder_import_merges_names(factory: sessionmaker[Session], ope
     outcome = do_import(factory, operator, case_ref, export)
     report = outcome.group.report
     assert report["members_parsed"] > report["members"] and report["merged_identities"] > 0
+    assert_rows_belong_to_members(factory, outcome.group.id)
+
+
+def assert_rows_belong_to_members(factory: sessionmaker[Session], group: int) -> None:
+    """After identities merge, every row points at a member still there, and each member's
+    stored message count is the messages that point at them."""
+    with factory() as session:
+        kept = set(session.scalars(select(ChatMember.id).where(ChatMember.group_id == group)))
+        for model in (ChatMessage, ChatEvent, ChatMedia):
+            owners = set(session.scalars(select(model.member_id).where(
+                model.group_id == group, model.member_id.is_not(None))))
+            assert owners <= kept, model.__name__
+        per_member = dict(session.execute(
+            select(ChatMessage.member_id, func.count()).where(ChatMessage.group_id == group)
+            .group_by(ChatMessage.member_id)).all())
+        stored = dict(session.execute(select(ChatMember.id, ChatMember.messages)
+                                      .where(ChatMember.group_id == group)).all())
+    assert {m: n for m, n in stored.items() if n} == {
+        m: n for m, n in per_member.items() if m is not None}
+
+
+def test_owner_phone_merges_the_owners_number_and_moves_its_rows(
+        factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path) -> None:
+    """The seized phone's own number, seen as a sender, is the owner ("You"): its messages
+    and events move to the owner's member row, and the number's row goes."""
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text("13/03/2023, 09:12 - You created group \"Walk\"\n"
+                    "13/03/2023, 09:13 - You added +92 300 1234567\n"
+                    "13/03/2023, 09:14 - +92 301 7654321: hello from the owner's number\n"
+                    "13/03/2023, 09:15 - +92 300 1234567: hi\n"
+                    "13/03/2023, 09:16 - +92 301 7654321: again\n"
+                    "13/03/2023, 09:17 - +92 301 7654321 left\n", encoding="utf-8")
+    outcome = do_import(factory, operator, case_ref, path, owner_phone="+92 301 7654321")
+    group = outcome.group.id
+    assert outcome.group.report["merged_identities"] == 1
+    assert_rows_belong_to_members(factory, group)
+    with factory() as session:
+        keys = set(session.scalars(select(ChatMember.key).where(ChatMember.group_id == group)))
+        owner = session.scalar(select(ChatMember.id).where(ChatMember.group_id == group,
+                                                           ChatMember.key == "owner"))
+        mine = session.scalar(select(func.count()).select_from(ChatMessage).where(
+            ChatMessage.group_id == group, ChatMessage.member_id == owner))
+        left = session.scalar(select(ChatEvent.member_id).where(ChatEvent.group_id == group,
+                                                                ChatEvent.kind == "left"))
+    assert "tel:+923017654321" not in keys and mine == 2 and left == owner
 
 
 BAD = {
