@@ -7,15 +7,14 @@ that wrote a bad GPS block still has a good date, and the investigator needs wha
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, TypeVar
 
 from PIL import ExifTags, Image
 
+from nigehbaan.evidence.pillow_warnings import pillow_warnings
 from nigehbaan.evidence.source import MediaSource, UnreadableMedia, describe
 
 T = TypeVar("T")
@@ -98,8 +97,7 @@ def read_metadata(source: MediaSource) -> MediaMetadata:
     except UnreadableMedia as error:
         return MediaMetadata(width=width, height=height, problems=(f"EXIF: {error}",))
     problems = list(source.decoder_warnings())
-    with warnings.catch_warnings(record=True) as caught:  # sub-IFDs are parsed only when read
-        warnings.simplefilter("always")
+    with pillow_warnings() as caught:  # sub-IFDs are parsed only when read
         taken_at = attempt("date taken", lambda: _taken_at(exif), None, problems)
         make = attempt("camera make", lambda: _text(exif.get(ExifTags.Base.Make)), None,
                        problems)
@@ -107,8 +105,6 @@ def read_metadata(source: MediaSource) -> MediaMetadata:
                         problems)
         no_position: tuple[float | None, float | None] = (None, None)
         lat, lon = attempt("GPS", lambda: _gps(exif), no_position, problems)
-    # Only Pillow's own: the filters are process-wide, so a warning another thread raised
-    # meanwhile must not be recorded as this picture's.
-    problems += (str(w.message).strip() for w in caught if Path(w.filename).parent.name == "PIL")
+    problems += caught
     return MediaMetadata(taken_at, make, model, lat, lon, width, height,
                          tuple(dict.fromkeys(problems)))

@@ -7,7 +7,6 @@ so every failure is kept as a human-readable reason instead of an exception.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pillow_heif
 from PIL import Image
 
 from nigehbaan.evidence.filetype import FileType, Kind, detect_file
+from nigehbaan.evidence.pillow_warnings import pillow_warnings
 
 MAX_PIXELS = 50_000_000
 """About 150 MB once decoded to RGB: two workers stay under the 500 MB budget. Larger JPEGs are
@@ -83,8 +83,7 @@ def _decode(path: Path) -> _Decoded:
     """Pillow warns about damage it works around ("Corrupt EXIF data"); those warnings are
     facts about the item, so they are kept with it rather than printed."""
     decoded = _Decoded()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with pillow_warnings() as caught:
         try:
             with Image.open(path) as image:
                 decoded.size = image.size
@@ -93,7 +92,7 @@ def _decode(path: Path) -> _Decoded:
         except Exception as error:  # not an image Pillow knows, or a header too broken to open
             decoded.image_error = decoded.image_error or describe(error)
             decoded.exif_error = decoded.exif_error or decoded.image_error
-    decoded.warnings = tuple(dict.fromkeys(str(w.message).strip() for w in caught))
+    decoded.warnings = tuple(caught)
     return decoded
 
 

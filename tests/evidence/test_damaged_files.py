@@ -13,11 +13,13 @@ import os
 import random
 import struct
 import tarfile
+import threading
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import av
@@ -410,20 +412,60 @@ def test_exif_warnings_while_reading_fields_are_recorded(tmp_path: Path) -> None
 
 def test_warnings_not_from_pillow_are_not_the_pictures(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Warning filters are process-wide: what another thread warns while a picture's EXIF is
-    read (here, code outside Pillow) is not recorded as that picture's problem."""
+    """What code outside Pillow warns while a picture's EXIF is read is not that picture's
+    problem: it is shown as any warning is, and Pillow's own are still recorded."""
     path = tmp_path / "exif.jpg"
     Image.new("RGB", (16, 16), "gray").save(path, "JPEG", exif=_exif_with_broken_sub_ifd())
     real = metadata_module._text
 
     def noisy(value: object) -> str | None:
-        warnings.warn("another thread's warning", UserWarning, stacklevel=1)
+        warnings.warn("another module's warning", UserWarning, stacklevel=1)
         return real(value)
 
     monkeypatch.setattr(metadata_module, "_text", noisy)
-    problems = read_metadata(MediaSource(path)).problems
+    with pytest.warns(UserWarning, match="another module's warning"):
+        problems = read_metadata(MediaSource(path)).problems
     assert any("Corrupt EXIF data" in problem for problem in problems)
-    assert not any("another thread" in problem for problem in problems)
+    assert not any("another module" in problem for problem in problems)
+
+
+def test_each_thread_records_only_its_own_pictures_warnings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker reads several pictures at once in threads. `catch_warnings` swaps state
+    for the whole process, so a picture read while another thread's block was open had its
+    "Corrupt EXIF data" recorded as the other picture's. Here the clean picture's block opens
+    last and stays open while the broken one warns."""
+    broken, clean = tmp_path / "broken.jpg", tmp_path / "clean.jpg"
+    Image.new("RGB", (16, 16), "gray").save(broken, "JPEG", exif=_exif_with_broken_sub_ifd())
+    Image.new("RGB", (16, 16), "gray").save(clean, "JPEG")
+    clean_inside, broken_read = threading.Event(), threading.Event()
+    real = metadata_module._taken_at
+
+    def in_turn(exif: Image.Exif) -> datetime | None:
+        if threading.current_thread().name == "broken":
+            assert clean_inside.wait(10)
+            try:
+                return real(exif)
+            finally:
+                broken_read.set()
+        clean_inside.set()
+        assert broken_read.wait(10)
+        return real(exif)
+
+    monkeypatch.setattr(metadata_module, "_taken_at", in_turn)
+    found: dict[str, tuple[str, ...]] = {}
+
+    def read(path: Path) -> None:
+        found[threading.current_thread().name] = read_metadata(MediaSource(path)).problems
+
+    threads = [threading.Thread(target=read, args=(p,), name=p.stem) for p in (broken, clean)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert any("Corrupt EXIF data" in problem for problem in found["broken"])
+    assert found["clean"] == ()
+
 
 def test_video_frames_over_the_pixel_limit_are_not_decoded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
