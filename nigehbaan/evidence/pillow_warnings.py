@@ -8,9 +8,9 @@ on a Dask worker analysing several files in threads, one item would be recorded 
 warnings, and two threads leaving in the other order leave the swap in place for good.
 
 Here the swap is made once per process (and again if a test harness restored the originals):
-Pillow's warnings are always shown, never silenced after the first as by default, and the
-function that shows a warning hands each one to the collection open in the thread (a context
-variable) that raised it, or shows it as before when none is open.
+Pillow's warnings always reach the function that shows warnings, never silenced after the
+first as by default, and it hands each one to the collection open in the thread (a context
+variable) that raised it; with none open, it shows it once per text and place, as before.
 """
 
 from __future__ import annotations
@@ -28,14 +28,22 @@ _DECODERS = frozenset({"PIL", "pillow_heif"})
 _MODULE = r"(PIL|pillow_heif)(\.|$)"
 _LOCK = threading.Lock()
 _shown_before: Any = None
+_shown_once: set[tuple[str, type[Warning], str, int]] = set()
 
 
 def _show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
           file: TextIO | None = None, line: str | None = None) -> None:
+    decoder = Path(filename).parent.name in _DECODERS
     box = _COLLECTING.get()
-    if box is not None and Path(filename).parent.name in _DECODERS:
+    if box is not None and decoder:
         box.append(str(message).strip())
-    elif _shown_before is not None:
+        return
+    if decoder:  # outside a collection, once per text and place, as by default
+        seen = (str(message), category, filename, lineno)
+        if seen in _shown_once:
+            return
+        _shown_once.add(seen)
+    if _shown_before is not None:
         _shown_before(message, category, filename, lineno, file, line)
 
 

@@ -480,3 +480,27 @@ def test_video_frames_over_the_pixel_limit_are_not_decoded(
     assert signal.reason == "ValueError: 32x32 frames are more pixels than the 1023 limit"
     assert facts.preview is None and facts.preview_problem == signal.reason
     assert facts.metadata is not None and facts.metadata.width == 32
+
+
+def test_outside_a_collection_pillow_warns_once_per_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Collections need every Pillow warning, so none is silenced after the first; outside
+    them a damaged picture read again and again still prints its warning once, as before."""
+    from nigehbaan.evidence import pillow_warnings as module
+
+    monkeypatch.setattr(module, "_shown_once", set())
+    path = tmp_path / "exif.jpg"
+    Image.new("RGB", (16, 16), "gray").save(path, "JPEG", exif=_exif_with_broken_sub_ifd())
+
+    def read() -> None:
+        with Image.open(path) as image:
+            image.getexif().get_ifd(0x8769)
+
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")
+        with module.pillow_warnings() as caught:  # puts the hook over this recorder
+            read()
+        for _ in range(3):
+            read()
+    assert len(caught) == 1 and "Corrupt EXIF data" in caught[0]
+    assert [str(w.message).strip() for w in shown] == caught
