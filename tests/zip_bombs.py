@@ -98,22 +98,23 @@ def corrupt_data(data: bytes, name: str, at: int = 0, garbage: bytes = b"\xff") 
 
 
 def misnamed_in_directory(data: bytes, name: str) -> bytes:
-    """`data` with member `name`'s central-directory record flagged as naming it in UTF-8, and
-    its first byte made one UTF-8 never starts with: the archive's index itself fails to read."""
-    raw = bytearray(data)
+    """`data` with member `name`'s central-directory record naming it in broken UTF-8: the
+    archive's index itself fails to read."""
     _, central = member_offsets(data, name)
-    (flags,) = struct.unpack_from("<H", raw, central + 8)
-    struct.pack_into("<H", raw, central + 8, flags | 0x800)
-    raw[central + 46] = 0xFF
-    return bytes(raw)
+    return _broken_utf8_name(data, central + 8, central + 46)
 
 
 def misnamed(data: bytes, name: str) -> bytes:
-    """`data` with member `name`'s local header flagged as naming it in UTF-8, and its first
-    byte made one UTF-8 never starts with."""
-    raw = bytearray(data)
+    """`data` with member `name`'s local header naming it in broken UTF-8."""
     local, _ = member_offsets(data, name)
-    (flags,) = struct.unpack_from("<H", raw, local + 6)
-    struct.pack_into("<H", raw, local + 6, flags | 0x800)
-    raw[local + 30] = 0xFF
+    return _broken_utf8_name(data, local + 6, local + 30)
+
+
+def _broken_utf8_name(data: bytes, flags_at: int, name_at: int) -> bytes:
+    """The record's flags say its name is UTF-8, and the name's first byte is one UTF-8 never
+    starts with."""
+    raw = bytearray(data)
+    (flags,) = struct.unpack_from("<H", raw, flags_at)
+    struct.pack_into("<H", raw, flags_at, flags | 0x800)
+    raw[name_at] = 0xFF
     return bytes(raw)
