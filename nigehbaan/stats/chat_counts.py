@@ -1,6 +1,12 @@
 """Chat group members counted by triage role and by country: the tool's advice and the
 analysts' decisions kept apart, since advice is not a finding. Members only mentioned (never
-seen in the group) are not counted, as the import's own member count does not count them."""
+seen in the group) are not counted, as the import's own member count does not count them.
+
+A seized export is often imported into more than one case (the case of the phone, and a
+referral about one of its members): its members count once, as the same export (by SHA-256)
+and the same member key. Advice can differ between the copies (known-list matches are a case's
+own), so the strongest counts; the latest decision on any copy is the member's decision. A
+person in two different groups is two memberships and counts in each."""
 
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ from nigehbaan.stats.queries import in_scope
 from nigehbaan.stats.register_counts import country_label
 
 UNDECIDED = "(no decision)"
+_STRENGTH = {"priority_suspect": 0, "possible_victim": 1, "undetermined": 2, "passive": 3}
+"""Which advice counts when copies of one export in several cases disagree: the strongest."""
 
 
 def _ranked(counter: Counter[tuple[str, str]]) -> list[list[Cell]]:
@@ -31,17 +39,31 @@ class ChatMemberCounts:
     def tables(self, session: Session, actor: Actor, year: int | None) -> list[StatTable]:
         groups = select(ChatGroup.id).where(
             ChatGroup.case_id.in_(in_scope(select(Case.id), actor, year)))
-        members = session.execute(
-            select(ChatMember.id, ChatMember.triage, ChatMember.country)
-            .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False))).all()
-        if not members:
+        rows = session.execute(
+            select(ChatMember.id, ChatGroup.source_sha256, ChatMember.key, ChatMember.triage,
+                   ChatMember.country)
+            .join(ChatGroup, ChatGroup.id == ChatMember.group_id)
+            .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False))
+            .order_by(ChatMember.id)).all()
+        if not rows:
             return []
-        decided: dict[int, str] = {}
+        copies: dict[tuple[str, str], list[int]] = {}
+        advised: dict[tuple[str, str], str] = {}
+        located: dict[tuple[str, str], str] = {}
+        for member_id, export, key, triage, country in rows:
+            person = (export, key)
+            copies.setdefault(person, []).append(member_id)
+            if _STRENGTH.get(triage, 9) < _STRENGTH.get(advised.get(person, ""), 9):
+                advised[person] = triage
+            located.setdefault(person, country)
+        person_of = {m: person for person, ids in copies.items() for m in ids}
+        decided: dict[tuple[str, str], str] = {}
         for member_id, category in session.execute(
                 select(ChatTriageDecision.member_id, ChatTriageDecision.category)
-                .where(ChatTriageDecision.member_id.in_([m for m, _, _ in members]))
+                .where(ChatTriageDecision.member_id.in_(list(person_of)))
                 .order_by(ChatTriageDecision.decided_at, ChatTriageDecision.id)):
-            decided[member_id] = category
+            decided[person_of[member_id]] = category
+        members = [(person, advised[person], located[person]) for person in copies]
         advice = Counter(triage for _, triage, _ in members)
         decisions = Counter(decided.get(m, UNDECIDED) for m, _, _ in members)
         agreeing = Counter(decided[m] for m, triage, _ in members if decided.get(m) == triage)
@@ -49,11 +71,12 @@ class ChatMemberCounts:
         return [
             StatTable("chat_members_by_advice", "Chat group members by triage advice",
                       ["advice", "members"], [[k, n] for k, n in advice.most_common()],
-                      note="The tool's advice, not a finding."),
+                      note="The tool's advice, not a finding. An export imported into several "
+                           "cases counts once; a person in two groups counts in each."),
             StatTable("chat_members_by_decision", "Chat group members by analyst decision",
                       ["decision", "members", "confirming the advice"],
                       [[k, n, agreeing.get(k, 0)] for k, n in decisions.most_common()],
-                      note="The latest decision per member."),
+                      note="The latest decision per member, on any copy of its export."),
             StatTable("chat_members_by_country", "Chat group members by country",
                       ["country", "members"], [[k, n] for k, n in countries.most_common()],
                       note="The country of the member's phone number."),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from nigehbaan.chats import queries
+from nigehbaan.cases import register
+from nigehbaan.cases.schemas import CaseIn
+from nigehbaan.chats import importer, queries
 from nigehbaan.chats.models import ChatGroup, ChatMember
 from nigehbaan.chats.views import DecisionIn
 from nigehbaan.cli.main import app
@@ -25,7 +28,8 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.matching import review
 from nigehbaan.stats import report
 from nigehbaan.stats.model import Cell
-from tests.referrals.chat_case import ChatCase, numbered
+from tests.chats.groups import export_path
+from tests.referrals.chat_case import LAYOUT, ChatCase, numbered
 from tests.support import Account
 from tests.web.test_console import login
 
@@ -120,3 +124,32 @@ def test_cli_csv_and_dashboard_show_the_chat_figures(
         assert f'data-key="{key}"' in page.text
     assert client.get("/stats/chat_members_by_advice_country.csv").text.startswith(
         "advice,country,members\n")
+
+
+def test_one_export_in_two_cases_counts_once(
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        chat_case: ChatCase, groups: tuple[Path, dict[str, Any]]) -> None:
+    """The phone's case and a referral about one member may both hold the group: its members
+    are the same people, counted once; a decision taken on either copy is theirs."""
+    investigator = accounts["investigator"]
+    before = _tables(factory, settings, investigator)
+    export = export_path(groups[0], groups[1], LAYOUT, "zip")
+    with transaction(factory) as session:
+        second = register.open_case(session, investigator.actor, CaseIn(
+            title="Referral about one member", channel="walk_in"), settings).reference
+        copy = importer.import_export(session, investigator.actor, second, export,
+                                      owner_phone=chat_case.truth["owner"]).group.id
+    after = _tables(factory, settings, investigator)
+    keys = ("chat_members_by_advice", "chat_members_by_country",
+            "chat_members_by_advice_country", "chat_members_by_decision")
+    assert {k: after[k] for k in keys} == {k: before[k] for k in keys}
+    offender = next(m for m in numbered(chat_case.truth, "ES") if m["role"] == "offender")
+    with transaction(factory) as session:
+        member = session.execute(select(ChatMember.id).where(
+            ChatMember.group_id == copy,
+            ChatMember.phone_e164 == offender["phone_e164"])).scalar_one()
+        queries.decide(session, investigator.actor, second, copy, member,
+                       DecisionIn(category="priority_suspect", reason="read the chat"))
+    decided = _tables(factory, settings, investigator)["chat_members_by_decision"]
+    total = sum(int(n) for _, n in before["chat_members_by_advice"])
+    assert {d: n for d, n, _ in decided} == {"priority_suspect": 1, "(no decision)": total - 1}
