@@ -118,8 +118,13 @@ def member_list(reference: str, group_id: RowId, actor: CurrentActor, db: Db, tr
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}/timeline",
             response_model=list[TimelineEntry])
 def member_timeline(reference: str, group_id: RowId, member_id: RowId, actor: CurrentActor,
-                    db: Db) -> list[TimelineEntry]:
-    return queries.timeline(db, actor, reference, group_id, member_id)[1]
+                    db: Db, start: int = Query(default=0, ge=0, le=2**31 - 1),
+                    limit: int = Query(default=queries.TIMELINE_PAGE, ge=1, le=5000)
+                    ) -> list[TimelineEntry]:
+    """Every record the member's indicators cite and all their system events, with `limit` of
+    their messages from the `start`-th (their count is the member's `messages`)."""
+    return queries.timeline(db, actor, reference, group_id, member_id, start=start,
+                            limit=limit)[1].entries
 
 
 @router.post("/cases/{reference}/chats/{group_id}/members/{member_id}/decisions",

@@ -98,12 +98,14 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
 
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}", response_class=HTMLResponse)
 def member_page(request: Request, reference: str, group_id: int, member_id: int,
-                web: ConsoleSession, db: Db) -> Response:
+                web: ConsoleSession, db: Db, start: int = 0) -> Response:
     actor = _actor(web)
-    view, entries = queries.timeline(db, actor, reference, group_id, member_id)
+    view, page = queries.timeline(db, actor, reference, group_id, member_id,
+                                  start=min(max(start, 0), 2**31 - 1))
     group = queries.load_group(db, actor, reference, group_id)
     return render(request, "chats/member.html", web, reference=reference.upper(),
-                  group_id=group_id, member=view, entries=entries, categories=CATEGORIES,
+                  group_id=group_id, member=view, entries=page.entries, page=page,
+                  page_size=queries.TIMELINE_PAGE, categories=CATEGORIES,
                   unit=position_unit(group), group_title=group.title)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
@@ -38,6 +40,18 @@ from nigehbaan.core.errors import NotFound
 from nigehbaan.core.roles import Permission
 
 CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A member's records in export order, and which of their messages this page holds."""
+
+    entries: list[TimelineEntry]
+    start: int
+    shown: int
+    """How many of the member's own messages this page holds, from the `start`-th."""
+    total: int
+    """How many messages the member sent."""
 
 
 def group_view(group: ChatGroup, case_reference: str) -> GroupView:
@@ -89,7 +103,7 @@ def _evidence(session: Session, group_id: int, positions: Iterable[int]
 
 def members(session: Session, actor: Actor, reference: str, group_id: int | None = None, *,
             triage: str = "", country: str = "", indicator: str = "", sort: str = "triage",
-            audit_read: bool = True) -> list[MemberView]:
+            audit_read: bool = True, member_id: int | None = None) -> list[MemberView]:
     """Members of one group, or of every group of the case; filtered and sorted server-side."""
     case = load_case(session, actor, reference)
     groups = [group_id] if group_id is not None else list(session.execute(
@@ -97,6 +111,8 @@ def members(session: Session, actor: Actor, reference: str, group_id: int | None
     if group_id is not None:
         load_group(session, actor, reference, group_id)
     query = select(ChatMember).where(ChatMember.group_id.in_(groups))
+    if member_id is not None:
+        query = query.where(ChatMember.id == member_id)
     if triage:
         query = query.where(ChatMember.triage == triage)
     if country:
@@ -190,38 +206,53 @@ def decide(session: Session, actor: Actor, reference: str, group_id: int, member
     return row
 
 
-def timeline(session: Session, actor: Actor, reference: str, group_id: int, member_id: int,
-             limit: int = 500) -> tuple[MemberView, list[TimelineEntry]]:
-    """The member's cited records first-to-last, then their other messages up to `limit`."""
+TIMELINE_PAGE = 500
+
+
+def timeline(session: Session, actor: Actor, reference: str, group_id: int, member_id: int, *,
+             start: int = 0, limit: int = TIMELINE_PAGE) -> tuple[MemberView, Timeline]:
+    """Every record the member's indicators cite, every system event of theirs, and a page of
+    their own messages (`limit` from the `start`-th), in export order.
+
+    Cited records are never cut by the page: an indicator's evidence must always be there to
+    read, and a suspect's evidence is often late in a long chat."""
     group = load_group(session, actor, reference, group_id)
     member = _member(session, group, member_id)
-    view = next(v for v in members(session, actor, reference, group.id, audit_read=False)
-                if v.member_id == member.id)
+    (view,) = members(session, actor, reference, group.id, audit_read=False,
+                      member_id=member.id)
     cited: dict[int, list[str]] = {}
     for item in view.indicators:
         for ref in item.evidence:
             cited.setdefault(ref.position, []).append(item.code)
-    entries: list[TimelineEntry] = []
-    messages = list(session.execute(select(ChatMessage).where(
-        ChatMessage.group_id == group.id,
-        or_(ChatMessage.member_id == member.id, ChatMessage.position.in_(list(cited))))
-        .order_by(ChatMessage.position).limit(limit)).scalars())
+    own = list(session.execute(select(ChatMessage).where(
+        ChatMessage.group_id == group.id, ChatMessage.member_id == member.id)
+        .order_by(ChatMessage.position).offset(start).limit(limit)).scalars())
+    messages = {m.position: m for m in [*own, *_at_positions(session, ChatMessage, group.id,
+                                                               cited)]}
+    events = {e.position: e for e in [*session.execute(select(ChatEvent).where(
+        ChatEvent.group_id == group.id, ChatEvent.member_id == member.id)).scalars(),
+        *_at_positions(session, ChatEvent, group.id, cited)]}
     media = known.media_views(session, group.case_id, group.id,
-                              [m.position for m in messages if m.has_media])
-    for m in messages:
-        entries.append(TimelineEntry(type="message", id=m.id, position=m.position, at=m.at,
-                                     text=m.text, raw=m.raw, kind="media" if m.has_media
-                                     else "message", cited_by=cited.get(m.position, []),
-                                     media=media.get(m.position)))
-    events = session.execute(select(ChatEvent).where(
-        ChatEvent.group_id == group.id,
-        or_(ChatEvent.member_id == member.id, ChatEvent.position.in_(list(cited))))
-        .order_by(ChatEvent.position).limit(limit)).scalars()
-    for e in events:
-        entries.append(TimelineEntry(type="event", id=e.id, position=e.position, at=e.at,
-                                     text=e.text, raw=e.raw, kind=e.kind,
-                                     cited_by=cited.get(e.position, [])))
-    entries.sort(key=lambda entry: entry.position)
+                              [p for p, m in messages.items() if m.has_media])
+    entries = [TimelineEntry(type="message", id=m.id, position=m.position, at=m.at,
+                             text=m.text, raw=m.raw, kind="media" if m.has_media else "message",
+                             cited_by=cited.get(m.position, []), media=media.get(m.position))
+               for m in messages.values()]
+    entries += [TimelineEntry(type="event", id=e.id, position=e.position, at=e.at, text=e.text,
+                              raw=e.raw, kind=e.kind, cited_by=cited.get(e.position, []))
+                for e in events.values()]
+    entries.sort(key=lambda entry: (entry.position, entry.type))
     audit.record(session, actor, "chat.member.timeline", "chat_member", str(member.id),
-                 detail={"case": reference.upper(), "group": group.id})
-    return view, entries
+                 detail={"case": reference.upper(), "group": group.id, "start": start})
+    return view, Timeline(entries, start, len(own), view.messages)
+
+
+def _at_positions(session: Session, model: type[ChatMessage] | type[ChatEvent], group_id: int,
+                  positions: Iterable[int]) -> list[Any]:
+    wanted = sorted(positions)
+    found: list[Any] = []
+    for at in range(0, len(wanted), CHUNK):
+        found += session.execute(select(model).where(
+            model.group_id == group_id,
+            model.position.in_(wanted[at:at + CHUNK]))).scalars()
+    return found

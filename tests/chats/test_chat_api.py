@@ -162,3 +162,34 @@ def test_console_group_page_of_a_large_group(client: TestClient,
     assert page.text.count("/members/") >= 600
     figures = page.text.split('id="chat-figures">', 1)[1].split("</script>", 1)[0]
     assert "400 of the 601 in the network" in figures
+
+
+def test_timeline_pages_messages_and_always_holds_the_cited_records(
+        client: TestClient, accounts: dict[str, Account]) -> None:
+    """A suspect's evidence is often late in a long chat: the timeline showed the first 500
+    records and lost the rest, cited ones included, so indicator links led nowhere."""
+    inv = accounts["investigator"]
+    ref = _case(client, inv)
+    csrf = _login(client, inv)
+    lines = [f"13/03/2023, 09:{n:02d} - +92 300 1234567: message number {n}" for n in range(30)]
+    lines.append("13/03/2023, 10:00 - +92 300 1234567: send me your pics")
+    lines.append("13/03/2023, 10:01 - +34 612 345 678: no")
+    done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
+                       files={"export": ("WhatsApp Chat with Late.txt", "\n".join(lines).encode())},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    group = done.headers["location"].rsplit("/", 1)[1]
+    base = f"/api/v1/cases/{ref}/chats/{group}"
+    asker = next(m for m in client.get(f"{base}/members", headers=inv.headers).json()
+                 if m["phone_e164"] == "+923001234567")
+    url = f"{base}/members/{asker['member_id']}/timeline"
+    first = client.get(f"{url}?limit=10", headers=inv.headers).json()
+    assert [e["position"] for e in first] == [*range(1, 11), 31]
+    assert first[-1]["cited_by"] == ["requested_media"]
+    later = client.get(f"{url}?start=25&limit=10", headers=inv.headers).json()
+    assert [e["position"] for e in later] == [*range(26, 32)]
+    refused = client.get(f"{url}?start=-1", headers=inv.headers)
+    assert refused.status_code == 422 and "start" in str(refused.json()["detail"])
+    page = client.get(f"/cases/{ref}/chats/{group}/members/{asker['member_id']}?start=10").text
+    assert "Their messages 11–31 of 31" in page and "?start=0#timeline-page" in page
+    assert 'id="record-31"' in page and "Later messages" not in page
