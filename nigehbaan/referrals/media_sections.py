@@ -63,7 +63,8 @@ def shared_media(context: PackageContext) -> list[Shared]:
             select(ChatMedia, ChatMessage.at)
             .join(ChatMessage, (ChatMessage.group_id == ChatMedia.group_id)
                   & (ChatMessage.position == ChatMedia.position), isouter=True)
-            .where(ChatMedia.member_id.in_(by_id))
+            .where(ChatMedia.group_id.in_({m.row.group_id for m in by_id.values()}),
+                   ChatMedia.member_id.in_(by_id))
             .order_by(ChatMedia.group_id, ChatMedia.position, ChatMedia.id)).all()
         digests = {m.evidence_sha256 or m.sha256 for m, _ in rows} - {None, ""}
         items = {item.sha256: item for item in session.execute(
