@@ -12,10 +12,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, session_ref
 from nigehbaan.core.db import transaction
+from nigehbaan.core.users import WebSession
 from nigehbaan.evidence import handling, queries
+from nigehbaan.evidence.acquisition import IngestSummary
 from nigehbaan.evidence.api import ingest_uploads, stream_content
 from nigehbaan.evidence.store import open_vault
 from nigehbaan.matching import grouped
@@ -27,12 +31,15 @@ router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form()]
 
 
+ITEMS_PAGE = 200
+"""Items listed per page: a seized phone holds tens of thousands."""
+
+
 @router.get("/cases/{reference}/evidence", response_class=HTMLResponse)
-def case_evidence(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
+def case_evidence(request: Request, reference: str, web: ConsoleSession, db: Db,
+                  start: int = 0) -> Response:
     actor = actor_for(web.user, session_ref(web))
-    items = queries.case_items(db, actor, reference)
-    return render(request, "evidence/case_items.html", web, reference=reference.upper(),
-                  items=items, badges=matching_review.badges(db, actor, reference), summary=None)
+    return _items_page(request, web, db, actor, reference, start, None)
 
 
 @router.post("/cases/{reference}/evidence", response_class=HTMLResponse)
@@ -42,10 +49,18 @@ def upload(request: Request, reference: str, web: ConsoleSession, settings: AppS
     actor = actor_for(web.user, session_ref(web))
     summary = ingest_uploads(request, actor, settings, reference, source, files)
     with transaction(request.app.state.session_factory) as session:
-        items = queries.case_items(session, actor, reference)
-        badges = matching_review.badges(session, actor, reference)
+        return _items_page(request, web, session, actor, reference, 0, summary)
+
+
+def _items_page(request: Request, web: WebSession, session: Session, actor: Actor,
+                reference: str, start: int, summary: IngestSummary | None) -> Response:
+    start = min(max(start, 0), 2**31 - 1)
+    items = queries.case_items(session, actor, reference, start=start, limit=ITEMS_PAGE)
+    page = {"start": start, "shown": len(items),
+            "total": queries.count_items(session, actor, reference)}
     return render(request, "evidence/case_items.html", web, reference=reference.upper(),
-                  items=items, badges=badges, summary=summary)
+                  items=items, page=page, page_size=ITEMS_PAGE,
+                  badges=matching_review.badges(session, actor, reference), summary=summary)
 
 
 @router.get("/evidence/{sha256}", response_class=HTMLResponse)

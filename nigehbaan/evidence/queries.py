@@ -75,14 +75,22 @@ def held_by(case_id: int) -> Select[int]:
     return select(CaseItem.item_id).where(CaseItem.case_id == case_id)
 
 
-def case_items(session: Session, actor: Actor, reference: str) -> list[ItemView]:
+def case_items(session: Session, actor: Actor, reference: str, *, start: int = 0,
+               limit: int | None = None) -> list[ItemView]:
+    """A case's items by SHA-256; `limit` of them from the `start`-th, or all of them."""
     case = load_case(session, actor, reference)
     items = session.execute(select(EvidenceItem).where(EvidenceItem.id.in_(held_by(case.id)))
-                            .order_by(EvidenceItem.sha256)).scalars().all()
+                            .order_by(EvidenceItem.sha256).offset(start).limit(limit)
+                            ).scalars().all()
     views = _views(session, actor, items)
     audit.record(session, actor, "evidence.list", "case", case.reference,
-                 detail={"items": len(views)})
+                 detail={"items": len(views), "start": start})
     return views
+
+
+def count_items(session: Session, actor: Actor, reference: str) -> int:
+    case = load_case(session, actor, reference)
+    return session.scalar(select(func.count()).select_from(held_by(case.id).subquery())) or 0
 
 
 def preview(session: Session, actor: Actor, sha256: str) -> bytes | None:

@@ -46,7 +46,9 @@ def test_previews_are_blurred_and_full_view_is_recorded(
     page.goto(f"{held['base']}/cases/{held['case']}/evidence")
     thumb = page.locator("#items img.preview")
     expect(thumb).to_have_count(1)
-    assert page.evaluate("document.querySelector('#items img.preview').naturalWidth") > 0
+    expect(thumb).to_have_attribute("loading", "lazy")  # in view, so it loads at once
+    page.wait_for_function("() => { const img = document.querySelector('#items img.preview');"
+                           " return img.complete && img.naturalWidth > 0; }")
     pixels = page.evaluate("""() => {
         const img = document.querySelector('#items img.preview');
         const canvas = document.createElement('canvas');

@@ -1,0 +1,39 @@
+"""The evidence list of a case in the console: a seized phone holds tens of thousands of items,
+so the list comes a page at a time, and previews load as they scroll into view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nigehbaan.evidence import console
+from tests.matching.test_match_console import _case, _items
+from tests.support import Account
+from tests.web.test_console import login
+
+
+def test_the_item_list_is_paged_and_previews_load_lazily(
+        client: TestClient, accounts: dict[str, Account], monkeypatch: pytest.MonkeyPatch) -> None:
+    inv = accounts["investigator"]
+    ref = _case(client, inv, range(5))
+    ordered = sorted(str(item["sha256"]) for item in _items(client, inv, ref).values())
+    monkeypatch.setattr(console, "ITEMS_PAGE", 2)
+    login(client, inv)
+
+    def listed(start: int) -> tuple[list[str], str]:
+        page = client.get(f"/cases/{ref}/evidence?start={start}")
+        assert page.status_code == 200
+        return re.findall(r'<tr data-sha256="([0-9a-f]{64})"', page.text), page.text
+
+    first, text = listed(0)
+    assert first == ordered[:2] and "Items 1–2 of 5, by SHA-256." in text
+    assert "?start=2#items-page" in text and "Earlier items" not in text
+    assert text.count('loading="lazy"') == 2
+    last, text = listed(4)
+    assert last == ordered[4:] and "Items 5–5 of 5" in text
+    assert "?start=2#items-page" in text and "Later items" not in text
+    assert listed(-3)[0] == ordered[:2]
+    beyond, text = listed(99)
+    assert beyond == [] and "No item from number 100 on: the case holds 5." in text
