@@ -66,13 +66,22 @@ def import_page(request: Request, web: ConsoleSession, settings: AppSettings, cs
                   formats=sorted(available_formats()))
 
 
+QUEUE_PAGE = 200
+"""Review-queue entries listed per page: a seized phone's unmatched items number thousands."""
+
+
 @router.get("/cases/{reference}/matching", response_class=HTMLResponse)
-def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> Response:
+def case_page(request: Request, reference: str, web: ConsoleSession, db: Db,
+              start: int = 0) -> Response:
     actor = _actor(web)
     items = matched_items(db, actor, reference)  # checks the reader may see the case
     since = freshness.last_run(db, reference.upper())
+    queue = review.review_queue(db, actor, reference)
+    start = min(max(start, 0), len(queue))
+    shown = queue[start:start + QUEUE_PAGE]
     return render(request, "matching/case.html", web, reference=reference.upper(),
-                  items=items, queue=review.review_queue(db, actor, reference),
+                  items=items, queue=shown, page_size=QUEUE_PAGE,
+                  page={"start": start, "shown": len(shown), "total": len(queue)},
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
                   notices=notices.notifications(db, actor, reference), run=None,

@@ -1,5 +1,5 @@
-"""The evidence list of a case in the console: a seized phone holds tens of thousands of items,
-so the list comes a page at a time, and previews load as they scroll into view."""
+"""A case's evidence list and review queue in the console: a seized phone holds tens of
+thousands of items, so both come a page at a time, and previews load as they scroll into view."""
 
 from __future__ import annotations
 
@@ -37,3 +37,19 @@ def test_the_item_list_is_paged_and_previews_load_lazily(
     assert listed(-3)[0] == ordered[:2]
     beyond, text = listed(99)
     assert beyond == [] and "No item from number 100 on: the case holds 5." in text
+
+
+def test_the_review_queue_is_paged(client: TestClient, accounts: dict[str, Account],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from nigehbaan.matching import console as matching_console
+
+    inv = accounts["investigator"]
+    ref = _case(client, inv, range(5))
+    monkeypatch.setattr(matching_console, "QUEUE_PAGE", 2)
+    login(client, inv)
+    whole = client.get(f"/api/v1/cases/{ref}/review-queue", headers=inv.headers).json()
+    pages = [client.get(f"/cases/{ref}/matching?start={start}").text for start in (0, 2, 4)]
+    shown = [re.findall(r'<li data-sha256="([0-9a-f]{64})"', page) for page in pages]
+    assert shown == [[q["sha256"] for q in whole][i:i + 2] for i in (0, 2, 4)]
+    assert "Items 1–2 of 5 to review." in pages[0] and "Earlier items" not in pages[0]
+    assert 'start="5"' in pages[2] and "Later items" not in pages[2]
