@@ -191,5 +191,5 @@ def test_timeline_pages_messages_and_always_holds_the_cited_records(
     refused = client.get(f"{url}?start=-1", headers=inv.headers)
     assert refused.status_code == 422 and "start" in str(refused.json()["detail"])
     page = client.get(f"/cases/{ref}/chats/{group}/members/{asker['member_id']}?start=10").text
-    assert "Their messages 11–31 of 31" in page and "?start=0#timeline-page" in page
+    assert "Messages 11–31 of 31 they sent;" in page and "?start=0#timeline-page" in page
     assert 'id="record-31"' in page and "Later messages" not in page

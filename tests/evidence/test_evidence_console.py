@@ -36,7 +36,7 @@ def test_the_item_list_is_paged_and_previews_load_lazily(
     assert "?start=2#items-page" in text and "Later items" not in text
     assert listed(-3)[0] == ordered[:2]
     beyond, text = listed(99)
-    assert beyond == [] and "No item from number 100 on: the case holds 5." in text
+    assert beyond == [] and "No items from number 100 on: there are 5." in text
 
 
 def test_the_review_queue_is_paged(client: TestClient, accounts: dict[str, Account],
