@@ -28,7 +28,7 @@ from nigehbaan.chats.views import (
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.errors import Invalid
 from nigehbaan.core.settings import Settings
-from nigehbaan.web.deps import AppSettings, CurrentActor, Db, RowId
+from nigehbaan.web.deps import AppSettings, CurrentActor, Db, PageStart, RowId
 
 router = APIRouter(tags=["chats"])
 
@@ -118,7 +118,7 @@ def member_list(reference: str, group_id: RowId, actor: CurrentActor, db: Db, tr
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}/timeline",
             response_model=list[TimelineEntry])
 def member_timeline(reference: str, group_id: RowId, member_id: RowId, actor: CurrentActor,
-                    db: Db, start: int = Query(default=0, ge=0, le=2**31 - 1),
+                    db: Db, start: PageStart = 0,
                     limit: int = Query(default=queries.TIMELINE_PAGE, ge=1, le=5000)
                     ) -> list[TimelineEntry]:
     """Every record the member's indicators cite and all their system events, with `limit` of

@@ -26,7 +26,7 @@ from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, session_ref
 from nigehbaan.core.errors import NotFound
 from nigehbaan.core.users import WebSession
-from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
+from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, PageStart, check_csrf
 from nigehbaan.web.pages import parse, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -98,10 +98,10 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
 
 @router.get("/cases/{reference}/chats/{group_id}/members/{member_id}", response_class=HTMLResponse)
 def member_page(request: Request, reference: str, group_id: int, member_id: int,
-                web: ConsoleSession, db: Db, start: int = 0) -> Response:
+                web: ConsoleSession, db: Db, start: PageStart = 0) -> Response:
     actor = _actor(web)
     view, page = queries.timeline(db, actor, reference, group_id, member_id,
-                                  start=min(max(start, 0), 2**31 - 1))
+                                  start=start)
     group = queries.load_group(db, actor, reference, group_id)
     return render(request, "chats/member.html", web, reference=reference.upper(),
                   group_id=group_id, member=view, entries=page.entries, page=page,

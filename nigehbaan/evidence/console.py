@@ -24,7 +24,7 @@ from nigehbaan.evidence.api import ingest_uploads, stream_content
 from nigehbaan.evidence.store import open_vault
 from nigehbaan.matching import grouped
 from nigehbaan.matching import review as matching_review
-from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
+from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, PageStart, check_csrf
 from nigehbaan.web.pages import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +37,7 @@ ITEMS_PAGE = 200
 
 @router.get("/cases/{reference}/evidence", response_class=HTMLResponse)
 def case_evidence(request: Request, reference: str, web: ConsoleSession, db: Db,
-                  start: int = 0) -> Response:
+                  start: PageStart = 0) -> Response:
     actor = actor_for(web.user, session_ref(web))
     return _items_page(request, web, db, actor, reference, start, None)
 
@@ -54,7 +54,6 @@ def upload(request: Request, reference: str, web: ConsoleSession, settings: AppS
 
 def _items_page(request: Request, web: WebSession, session: Session, actor: Actor,
                 reference: str, start: int, summary: IngestSummary | None) -> Response:
-    start = min(max(start, 0), 2**31 - 1)
     items = queries.case_items(session, actor, reference, start=start, limit=ITEMS_PAGE)
     page = {"start": start, "shown": len(items),
             "total": queries.count_items(session, actor, reference)}

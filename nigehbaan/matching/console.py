@@ -24,7 +24,7 @@ from nigehbaan.matching.api import run_options
 from nigehbaan.matching.formats import available_formats
 from nigehbaan.matching.grouped import matched_items
 from nigehbaan.matching.lists import ListOptions
-from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
+from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, PageStart, check_csrf
 from nigehbaan.web.pages import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -72,12 +72,11 @@ QUEUE_PAGE = 200
 
 @router.get("/cases/{reference}/matching", response_class=HTMLResponse)
 def case_page(request: Request, reference: str, web: ConsoleSession, db: Db,
-              start: int = 0) -> Response:
+              start: PageStart = 0) -> Response:
     actor = _actor(web)
     items = matched_items(db, actor, reference)  # checks the reader may see the case
     since = freshness.last_run(db, reference.upper())
     queue = review.review_queue(db, actor, reference)
-    start = min(max(start, 0), len(queue))
     shown = queue[start:start + QUEUE_PAGE]
     return render(request, "matching/case.html", web, reference=reference.upper(),
                   items=items, queue=shown, page_size=QUEUE_PAGE,

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.core.actors import Actor
@@ -28,6 +28,9 @@ MAX_ROW_ID = 2**31 - 1
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a record's id")]
 """A record id in the path: out of range is a 422 naming the parameter, not a database error."""
+PageStart = Annotated[int, Query(ge=0, le=MAX_ROW_ID,
+                                 description="how many entries of a long list to skip")]
+"""Where a page of a long list starts: negative or huge is a 422 naming `start`."""
 
 
 def _db(request: Request) -> Iterator[Session]:
