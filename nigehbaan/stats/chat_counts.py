@@ -53,7 +53,8 @@ class ChatMemberCounts:
         for member_id, export, key, triage, country in rows:
             person = (export, key)
             copies.setdefault(person, []).append(member_id)
-            if _STRENGTH.get(triage, 9) < _STRENGTH.get(advised.get(person, ""), 9):
+            held = advised.get(person)
+            if held is None or _STRENGTH.get(triage, 9) < _STRENGTH.get(held, 9):
                 advised[person] = triage
             located.setdefault(person, country)
         person_of = {m: person for person, ids in copies.items() for m in ids}
