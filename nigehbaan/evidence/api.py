@@ -8,7 +8,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
@@ -20,7 +20,7 @@ from nigehbaan.evidence import acquisition, handling, queries
 from nigehbaan.evidence.acquisition import IngestSummary
 from nigehbaan.evidence.store import open_vault
 from nigehbaan.evidence.views import CustodyView, FindingView, ItemView, VerifyView
-from nigehbaan.web.deps import AppSettings, CurrentActor, Db
+from nigehbaan.web.deps import MAX_ROW_ID, AppSettings, CurrentActor, Db, PageStart
 
 router = APIRouter(tags=["evidence"])
 UPLOAD_CHUNK = 1 << 20
@@ -48,8 +48,11 @@ class UploadOut(BaseModel):
 
 
 @router.get("/cases/{reference}/evidence", response_model=list[ItemView])
-def case_evidence(reference: str, actor: CurrentActor, db: Db) -> list[ItemView]:
-    return queries.case_items(db, actor, reference)
+def case_evidence(reference: str, actor: CurrentActor, db: Db, start: PageStart = 0,
+                  limit: int | None = Query(default=None, ge=1, le=MAX_ROW_ID)
+                  ) -> list[ItemView]:
+    """The case's items by SHA-256: all of them, or `limit` from the `start`-th."""
+    return queries.case_items(db, actor, reference, start=start, limit=limit)
 
 
 def save_uploads(files: list[UploadFile], folder: Path) -> Path:

@@ -38,6 +38,10 @@ def test_the_item_list_is_paged_and_previews_load_lazily(
     assert refused.status_code == 422 and "start" in refused.text
     beyond, text = listed(99)
     assert beyond == [] and "No items from number 100 on: there are 5." in text
+    api = f"/api/v1/cases/{ref}/evidence"
+    paged = client.get(f"{api}?start=1&limit=3", headers=inv.headers).json()
+    assert [item["sha256"] for item in paged] == ordered[1:4]
+    assert client.get(f"{api}?limit=0", headers=inv.headers).status_code == 422
 
 
 def test_the_review_queue_is_paged(client: TestClient, accounts: dict[str, Account],
