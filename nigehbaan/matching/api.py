@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from nigehbaan.core.actors import Actor
@@ -16,7 +16,16 @@ from nigehbaan.core.db import transaction
 from nigehbaan.core.inputs import TextIn
 from nigehbaan.core.settings import Settings
 from nigehbaan.evidence.store import open_vault
-from nigehbaan.matching import catalogue, engine, export, links, lists, notices, review
+from nigehbaan.matching import (
+    catalogue,
+    engine,
+    export,
+    grouped,
+    links,
+    lists,
+    notices,
+    review,
+)
 from nigehbaan.matching.lists import ImportReport, ListOptions
 from nigehbaan.matching.search import Options
 from nigehbaan.matching.views import HashListView, MatchView, NotificationView, QueueEntry
@@ -86,6 +95,19 @@ def confirm(reference: str, match_id: RowId, body: ConfirmIn, actor: CurrentActo
             db: Db) -> MatchView:
     review.confirm(db, actor, reference, match_id, body.category)
     return next(m for m in review.case_matches(db, actor, reference) if m.id == match_id)
+
+
+class SettledOut(BaseModel):
+    confirmed: list[str]
+    """The SHA-256s of the items confirmed with their lists' category."""
+
+
+@router.post("/cases/{reference}/matching/settled-confirmations", response_model=SettledOut)
+def confirm_settled(reference: str, actor: CurrentActor, db: Db) -> SettledOut:
+    """Confirms every item an exact hash match settles, its lists agreeing on one category
+    (`grouped.settled_by_lists`); near-duplicates only, disagreements, withdrawn entries and
+    pictures a victim reported stay for an analyst."""
+    return SettledOut(confirmed=grouped.confirm_settled(db, actor, reference))
 
 
 @router.get("/cases/{reference}/review-queue", response_model=list[QueueEntry])

@@ -22,7 +22,7 @@ from nigehbaan.core.users import WebSession
 from nigehbaan.matching import catalogue, engine, freshness, links, lists, notices, review
 from nigehbaan.matching.api import run_options
 from nigehbaan.matching.formats import available_formats
-from nigehbaan.matching.grouped import matched_items
+from nigehbaan.matching.grouped import confirm_settled, matched_items, settled_by_lists
 from nigehbaan.matching.lists import ListOptions
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, PageStart, check_csrf
 from nigehbaan.web.pages import redirect, render
@@ -72,14 +72,15 @@ QUEUE_PAGE = 200
 
 @router.get("/cases/{reference}/matching", response_class=HTMLResponse)
 def case_page(request: Request, reference: str, web: ConsoleSession, db: Db,
-              start: PageStart = 0) -> Response:
+              start: PageStart = 0, settled: int | None = None) -> Response:
     actor = _actor(web)
     items = matched_items(db, actor, reference)  # checks the reader may see the case
     since = freshness.last_run(db, reference.upper())
     queue = review.review_queue(db, actor, reference)
     shown = queue[start:start + QUEUE_PAGE]
     return render(request, "matching/case.html", web, reference=reference.upper(),
-                  items=items, queue=shown, page_size=QUEUE_PAGE,
+                  items=items, queue=shown, page_size=QUEUE_PAGE, settled=settled,
+                  to_settle=sum(1 for i in items if settled_by_lists(i)),
                   page={"start": start, "shown": len(shown), "total": len(queue)},
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
@@ -93,6 +94,13 @@ def run_page(reference: str, web: ConsoleSession, db: Db, settings: AppSettings,
     check_csrf(web, csrf)
     engine.match_case(db, _actor(web), reference, run_options(settings, dihedral == "on"))
     return redirect(f"/cases/{reference.upper()}/matching")
+
+
+@router.post("/cases/{reference}/matching/settle")
+def settle_page(reference: str, web: ConsoleSession, db: Db, csrf: Field) -> Response:
+    check_csrf(web, csrf)
+    done = confirm_settled(db, _actor(web), reference)
+    return redirect(f"/cases/{reference.upper()}/matching?settled={len(done)}#matches")
 
 
 @router.post("/cases/{reference}/items/{sha256}/confirm")

@@ -17,8 +17,9 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.matching.categories import load_scheme
+from nigehbaan.matching.changes import MATCHES_CHANGED
 from nigehbaan.matching.models import HashList, HashMatch
-from nigehbaan.matching.review import case_matches, item_matches
+from nigehbaan.matching.review import case_matches, confirm_item, item_matches
 from nigehbaan.matching.views import ItemMatches, MatchView
 
 
@@ -53,6 +54,33 @@ def matched_items(session: Session, actor: Actor, reference: str) -> list[ItemMa
                               i.severity if i.severity is not None else 1 << 30,
                               i.found, i.sha256))
     return items
+
+
+EXACT_METHODS = frozenset({"exact-md5", "exact-sha1", "exact-sha256"})
+
+
+def settled_by_lists(item: ItemMatches) -> bool:
+    """Whether the lists alone settle an item's category: not yet confirmed, an exact hash
+    match (the file is the listed one), no match of an entry since withdrawn, and one category
+    suggested by every match. An item matched only as a near-duplicate (PDQ, video) may be a
+    different picture, lists that disagree need a choice, and a picture a victim reported of
+    themselves is a child to reach: those stay for an analyst."""
+    return (item.confirmed is None and not item.reported and len(item.suggestions) == 1
+            and any(m.method in EXACT_METHODS for m in item.matches)
+            and not any(m.entry_withdrawn for m in item.matches))
+
+
+def confirm_settled(session: Session, actor: Actor, reference: str) -> list[str]:
+    """Confirms every item `settled_by_lists` with the lists' category, each its own decision
+    (custody and audit events), without anyone opening it: a seized phone's thousands of
+    files already known to hotlines. Returns their SHA-256s."""
+    settled = [i.sha256 for i in matched_items(session, actor, reference)
+               if settled_by_lists(i)]
+    for sha256 in settled:
+        confirm_item(session, actor, reference, sha256, notify=False)
+    if settled:
+        MATCHES_CHANGED(session, actor, reference.upper())
+    return settled
 
 
 def item_decisions(session: Session, actor: Actor, sha256: str, kind: str

@@ -133,7 +133,8 @@ def confirm(session: Session, actor: Actor, reference: str, match_id: int,
 
 
 def confirm_item(session: Session, actor: Actor, reference: str, sha256: str,
-                 category: str | None = None) -> list[MatchConfirmation]:
+                 category: str | None = None, *, notify: bool = True
+                 ) -> list[MatchConfirmation]:
     """Confirm an item once, whatever the number of its matches (MD5 and PDQ, several lists):
     every match gets its confirmation, so each reader of matches sees the item as confirmed.
     Without a category the lists must agree: when they disagree the analyst chooses."""
@@ -141,7 +142,7 @@ def confirm_item(session: Session, actor: Actor, reference: str, sha256: str,
     rows = _case_match_rows(session, case, EvidenceItem.sha256 == sha256.strip().lower())
     if not rows:
         raise NotFound(f"item {sha256[:12]}… has no match in case {case.reference}")
-    return _confirm_rows(session, actor, case, rows, category)
+    return _confirm_rows(session, actor, case, rows, category, notify=notify)
 
 
 def _case_match_rows(session: Session, case: Case, where: ColumnElement[bool],
@@ -158,8 +159,10 @@ def _case_match_rows(session: Session, case: Case, where: ColumnElement[bool],
 
 def _confirm_rows(session: Session, actor: Actor, case: Case,
                   rows: list[tuple[HashMatch, HashEntry, str]],
-                  category: str | None) -> list[MatchConfirmation]:
-    """One decision for one item's matches: one custody event, one audit event."""
+                  category: str | None, *, notify: bool = True) -> list[MatchConfirmation]:
+    """One decision for one item's matches: one custody event, one audit event; `notify`
+    False leaves telling the case's other readers (chat indicators) to a caller confirming
+    many items at once."""
     sha256 = rows[0][2]
     offered = {suggestion(entry) for _match, entry, _sha in rows} - {""}
     if category is None and len(offered) > 1:
@@ -185,7 +188,8 @@ def _confirm_rows(session: Session, actor: Actor, case: Case,
     audit.record(session, actor, "matching.confirm", "case", case.reference, detail={
         "match": rows[0][0].id, "matches": [m.id for m, _e, _s in rows], "item": sha256,
         "suggested": ", ".join(sorted(offered)), "category": chosen})
-    MATCHES_CHANGED(session, actor, case.reference)
+    if notify:
+        MATCHES_CHANGED(session, actor, case.reference)
     return done
 
 

@@ -217,3 +217,65 @@ def test_a_list_version_newer_than_the_last_run_is_named_until_the_case_matches_
     assert "newer" not in _figures(client.get(f"/cases/{ref}").text)
     again = client.get(f"/cases/{ref}/matching").text
     assert 'id="newer-versions"' not in again and len(_rows(again)) == 4
+
+
+def test_items_the_lists_settle_are_confirmed_in_one_step(
+        client: TestClient, accounts: dict[str, Account],
+        factory: sessionmaker[Session]) -> None:
+    """Most of a seized phone's files are already known: an exact match whose lists agree is
+    confirmed with their category, each item its own audited decision, unopened; lists that
+    disagree still need a choice."""
+    inv = accounts["investigator"]
+    ref, sha = _matched_case(client, accounts)
+    csrf = login(client, inv)
+    page = client.get(f"/cases/{ref}/matching").text
+    assert "Confirm the 2 items the lists settle" in page
+    done = client.post(f"/cases/{ref}/matching/settle", data={"csrf": csrf},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/cases/{ref}/matching?settled=2#matches"
+    page = client.get(done.headers["location"]).text
+    rows = _rows(page)
+    assert "2 items confirmed with their lists' category." in page
+    assert "confirmed: 2 by investigator" in rows[sha["p0"]]
+    assert "confirmed: 1 by investigator" in rows[sha["p2"]]
+    assert "Lists disagree" in rows[sha["p1"]] and 'id="settle-form"' not in page
+    with transaction(factory) as session:
+        decided = session.execute(select(AuditEvent.detail).where(
+            AuditEvent.action == "matching.confirm")).scalars().all()
+    assert sorted(d["item"] for d in decided) == sorted([sha["p0"], sha["p2"]])
+    again = client.post(f"/api/v1/cases/{ref}/matching/settled-confirmations",
+                        headers=inv.headers)
+    assert again.status_code == 200 and again.json() == {"confirmed": []}
+
+
+def test_only_an_exact_agreed_live_unreported_match_settles_an_item() -> None:
+    from datetime import UTC, datetime
+
+    from nigehbaan.matching.grouped import settled_by_lists
+    from nigehbaan.matching.views import ItemMatches, MatchView
+
+    def match(method: str, suggested: str = "2", withdrawn: bool = False) -> MatchView:
+        return MatchView(
+            id=1, sha256="a" * 64, list="l", list_kind="hashes", version="v1", entry=1,
+            method=method, distance=None, query_quality=None, list_quality=None,
+            query_share=None, candidate_share=None, variant="",
+            matched_at=datetime(2026, 1, 1, tzinfo=UTC), suggested=suggested, series="",
+            entry_withdrawn=withdrawn, confirmed=None, confirmed_by="", confirmed_at=None)
+
+    def item(*matches: MatchView, reported: bool = False,
+             confirmed: str | None = None) -> ItemMatches:
+        offered = sorted({m.suggested for m in matches} - {""})
+        return ItemMatches(sha256="a" * 64, kind="image", found=[], matches=list(matches),
+                           suggestions=offered, suggested=offered[0] if len(offered) == 1
+                           else "", severity=None, reported=reported, confirmed=confirmed,
+                           confirmed_by="")
+
+    assert settled_by_lists(item(match("exact-md5"), match("pdq")))
+    assert not settled_by_lists(item(match("pdq")))
+    assert not settled_by_lists(item(match("vpdq")))
+    assert not settled_by_lists(item(match("exact-sha256"), match("pdq", "1")))
+    assert not settled_by_lists(item(match("exact-md5", "")))
+    assert not settled_by_lists(item(match("exact-md5"), match("exact-sha1", withdrawn=True)))
+    assert not settled_by_lists(item(match("exact-md5"), reported=True))
+    assert not settled_by_lists(item(match("exact-md5"), confirmed="2"))

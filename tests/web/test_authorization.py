@@ -324,6 +324,8 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], Callable[[World, str], Call]]] =
                                                                            _match_call),
     ("GET", "/api/v1/cases/{reference}/review-queue"): (READERS, _case_call(
         "/review-queue", None, 200)),
+    ("POST", "/api/v1/cases/{reference}/matching/settled-confirmations"): (READERS, _case_call(
+        "/matching/settled-confirmations", None, 200)),
     ("GET", "/api/v1/cases/{reference}/shared-material"): (READERS, _case_call(
         "/shared-material", None, 200)),
     ("GET", "/api/v1/matching/notifications"): (READERS | {"outsider"}, _fixed(
