@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -66,26 +66,37 @@ def import_page(request: Request, web: ConsoleSession, settings: AppSettings, cs
                   formats=sorted(available_formats()))
 
 
+T = TypeVar("T")
 QUEUE_PAGE = 200
-"""Review-queue entries listed per page: a seized phone's unmatched items number thousands."""
+"""Matched items or review-queue entries listed per page: a seized phone holds thousands of
+each."""
 
 
 @router.get("/cases/{reference}/matching", response_class=HTMLResponse)
 def case_page(request: Request, reference: str, web: ConsoleSession, db: Db,
-              start: PageStart = 0, settled: int | None = None) -> Response:
+              start: PageStart = 0, matched: PageStart = 0,
+              settled: int | None = None) -> Response:
+    """Matched items (unconfirmed first) and the review queue, each a page at a time:
+    `matched` and `start` say where each page starts."""
     actor = _actor(web)
     items = matched_items(db, actor, reference)  # checks the reader may see the case
     since = freshness.last_run(db, reference.upper())
     queue = review.review_queue(db, actor, reference)
-    shown = queue[start:start + QUEUE_PAGE]
     return render(request, "matching/case.html", web, reference=reference.upper(),
-                  items=items, queue=shown, page_size=QUEUE_PAGE, settled=settled,
+                  page_size=QUEUE_PAGE, settled=settled,
                   to_settle=sum(1 for i in items if settled_by_lists(i)),
-                  page={"start": start, "shown": len(shown), "total": len(queue)},
+                  **_paged("items", items, matched, "matched_page"),
+                  **_paged("queue", queue, start, "page"),
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
                   notices=notices.notifications(db, actor, reference), run=None,
                   newer=freshness.newer_versions(db, reference.upper(), since), last_run=since)
+
+
+def _paged(name: str, rows: list[T], start: int, page_name: str) -> dict[str, Any]:
+    """`QUEUE_PAGE` of `rows` from `start` as `name`, and what the pager says of them."""
+    shown = rows[start:start + QUEUE_PAGE]
+    return {name: shown, page_name: {"start": start, "shown": len(shown), "total": len(rows)}}
 
 
 @router.post("/cases/{reference}/matching/run", response_class=HTMLResponse)

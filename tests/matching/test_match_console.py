@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -279,3 +280,20 @@ def test_only_an_exact_agreed_live_unreported_match_settles_an_item() -> None:
     assert not settled_by_lists(item(match("exact-md5"), match("exact-sha1", withdrawn=True)))
     assert not settled_by_lists(item(match("exact-md5"), reported=True))
     assert not settled_by_lists(item(match("exact-md5"), confirmed="2"))
+
+
+def test_matched_items_and_the_queue_page_apart(
+        client: TestClient, accounts: dict[str, Account],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from nigehbaan.matching import console
+
+    inv = accounts["investigator"]
+    ref, sha = _matched_case(client, accounts)
+    monkeypatch.setattr(console, "QUEUE_PAGE", 2)
+    login(client, inv)
+    first = client.get(f"/cases/{ref}/matching").text
+    later = client.get(f"/cases/{ref}/matching?matched=2").text
+    assert len(_rows(first)) == 2 and len(_rows(later)) == 1
+    assert set(_rows(first)) | set(_rows(later)) == {sha["p0"], sha["p1"], sha["p2"]}
+    assert "Matched items 1–2 of 3, unconfirmed first." in first
+    assert "?matched=2#matches-page" in first and "?matched=0#matches-page" in later
