@@ -48,9 +48,8 @@ def spool_name(filename: str) -> str:
     suffix = Path(name).suffix
     if len(suffix.encode()) > 16:
         suffix = ""
-    stem = name[:len(name) - len(suffix)] if suffix else name
-    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
-        stem = stem[:-1]
+    room = MAX_NAME_BYTES - len(suffix.encode())
+    stem = name[:len(name) - len(suffix)].encode()[:room].decode("utf-8", "ignore")
     return stem + suffix
 
 

@@ -65,11 +65,10 @@ def undirected(graph: nx.Graph, index: dict[str, int]) -> Undirected:
 
 
 def directed(graph: nx.DiGraph, index: dict[str, int]) -> Directed:
-    edges = [(index[u], index[v], weight) for u, v, weight in graph.edges(data="weight")]
-    sources = np.array([e[0] for e in edges], dtype=np.int64)
-    targets = np.array([e[1] for e in edges], dtype=np.int64)
-    weights = np.array([e[2] for e in edges], dtype=np.float64)
-    return Directed(len(index), sources, targets, weights)
+    ends = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
+    ends = ends.reshape(-1, 2)
+    weights = np.array([weight for _, _, weight in graph.edges(data="weight")], dtype=np.float64)
+    return Directed(len(index), ends[:, 0], ends[:, 1], weights)
 
 
 def pagerank(g: Directed, damping: float = 0.85, rounds: int = 100, tolerance: float = 1e-10

@@ -24,7 +24,7 @@ from __future__ import annotations
 import heapq
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import repeat
 from typing import Protocol
@@ -160,8 +160,7 @@ class ChunkReader:
         body = np.where(cut >= 0, cut + 2, h_end)
         bodies = list(map(text.__getitem__, map(slice, body.tolist(), b_end.tolist())))
         fixed = list(map(self.canned.get, bodies))
-        canned = (cut >= 0) & ~np.fromiter(map(operator.is_, fixed, repeat(None)), np.bool_,
-                                           len(fixed))  # fmt: skip
+        canned = (cut >= 0) & ~_missing(fixed)
         marks = specials(u, size, text)
         slow = (cut < 0) | (np.searchsorted(marks, b_end) > np.searchsorted(marks, body))
         slow &= ~canned
@@ -268,7 +267,7 @@ def _canned_columns(
     return texts, media, deleted
 
 
-def _missing(items: list[MemberRef | None]) -> np.ndarray:
+def _missing(items: Sequence[object]) -> np.ndarray:
     """Where `items` holds None; `is`-tests in C, since `list.index` would call `__eq__`."""
     return np.fromiter(map(operator.is_, items, repeat(None)), dtype=np.bool_, count=len(items))
 
