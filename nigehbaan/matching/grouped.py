@@ -17,9 +17,8 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.matching.categories import load_scheme
-from nigehbaan.matching.changes import MATCHES_CHANGED
 from nigehbaan.matching.models import HashList, HashMatch
-from nigehbaan.matching.review import case_matches, confirm_item, item_matches
+from nigehbaan.matching.review import case_matches, confirm_items, item_matches
 from nigehbaan.matching.views import ItemMatches, MatchView
 
 
@@ -76,10 +75,7 @@ def confirm_settled(session: Session, actor: Actor, reference: str) -> list[str]
     files already known to hotlines. Returns their SHA-256s."""
     settled = [i.sha256 for i in matched_items(session, actor, reference)
                if settled_by_lists(i)]
-    for sha256 in settled:
-        confirm_item(session, actor, reference, sha256, notify=False)
-    if settled:
-        MATCHES_CHANGED(session, actor, reference.upper())
+    confirm_items(session, actor, reference, settled)
     return settled
 
 

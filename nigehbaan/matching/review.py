@@ -38,6 +38,9 @@ from nigehbaan.matching.models import (
 from nigehbaan.matching.video import MIN_QUALITY
 from nigehbaan.matching.views import ItemBadge, MatchView, QueueEntry
 
+_CHUNK = 500
+"""Items per `IN (...)` when many are confirmed at once, well under every database's limit."""
+
 
 def match_views(session: Session, case_id: int, items: Select[int]) -> list[MatchView]:
     """The matches of `items`, each with its confirmation in this case (if any)."""
@@ -132,9 +135,23 @@ def confirm(session: Session, actor: Actor, reference: str, match_id: int,
     return next(c for c in done if c.match_id == match_id)
 
 
+def confirm_items(session: Session, actor: Actor, reference: str, sha256s: list[str]) -> None:
+    """Confirms each item with its lists' one suggestion, each its own decision; the case and
+    the matches are read once for all of them, and the case's other readers told once."""
+    case = load_case(session, actor, reference, Permission.CASE_READ)
+    rows: dict[str, list[tuple[HashMatch, HashEntry, str]]] = {}
+    for start in range(0, len(sha256s), _CHUNK):
+        for row in _case_match_rows(session, case,
+                                    EvidenceItem.sha256.in_(sha256s[start:start + _CHUNK])):
+            rows.setdefault(row[2], []).append(row)
+    for sha256 in sha256s:
+        _confirm_rows(session, actor, case, rows[sha256], None, notify=False)
+    if sha256s:
+        MATCHES_CHANGED(session, actor, case.reference)
+
+
 def confirm_item(session: Session, actor: Actor, reference: str, sha256: str,
-                 category: str | None = None, *, notify: bool = True
-                 ) -> list[MatchConfirmation]:
+                 category: str | None = None) -> list[MatchConfirmation]:
     """Confirm an item once, whatever the number of its matches (MD5 and PDQ, several lists):
     every match gets its confirmation, so each reader of matches sees the item as confirmed.
     Without a category the lists must agree: when they disagree the analyst chooses."""
@@ -142,7 +159,7 @@ def confirm_item(session: Session, actor: Actor, reference: str, sha256: str,
     rows = _case_match_rows(session, case, EvidenceItem.sha256 == sha256.strip().lower())
     if not rows:
         raise NotFound(f"item {sha256[:12]}… has no match in case {case.reference}")
-    return _confirm_rows(session, actor, case, rows, category, notify=notify)
+    return _confirm_rows(session, actor, case, rows, category)
 
 
 def _case_match_rows(session: Session, case: Case, where: ColumnElement[bool],
