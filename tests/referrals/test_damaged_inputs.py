@@ -339,6 +339,16 @@ def test_a_long_event_name_is_cut_to_its_column(
     assert len(event) == 80 and event.startswith("EEE")
 
 
+def test_an_event_time_no_case_can_hold_is_refused_by_name(
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account]) -> None:
+    """Year 1 east of Greenwich is before the first instant UTC can hold: it was a raw
+    pydantic error, an HTTP 500, when the event was stored."""
+    data = _report(lambda d: _person(d)["ipCaptureEvents"][0].update(
+        dateTime="0001-01-01T00:00:00+05:00"))
+    detail = _refused(factory, settings, accounts["investigator"].actor, data)
+    assert "'0001-01-01T00:00:00+05:00' lies outside the range of dates" in detail
+
+
 def test_an_overlong_hash_is_refused_by_name(
         factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account]) -> None:
     data = _report(lambda d: _upload(d).update(md5="a" * 300))

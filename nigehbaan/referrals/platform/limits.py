@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nigehbaan.core.errors import Invalid
+from nigehbaan.core.inputs import in_utc
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 """A CyberTipline report is text about files, not the files: 20 MiB is far beyond any real one,
@@ -45,7 +46,10 @@ def when(value: object, field: str) -> datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise Invalid(f"{field}: '{text[:40]}' is not an ISO 8601 date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:  # as the case and its events will hold it, so no later step can refuse it
+        return in_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    except ValueError as error:
+        raise Invalid(f"{field}: '{text[:40]}' {error}") from None
 
 
 def hash_name(value: str) -> str | None:
