@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nigehbaan.chats.models import ChatEdge
+from nigehbaan.chats.triage.rules import ADVICE_ORDER
 from nigehbaan.chats.views import MemberView
 
 COLOURS = {"priority_suspect": "#b3261e", "possible_victim": "#1f6fb2",
@@ -172,7 +173,6 @@ DRAWN_LIMIT = 400
 """Most members the interaction picture lays out. A force layout costs the square of the
 members (and networkx's own needs scipy, which we do not ship, from 500 on); a picture of
 thousands is unreadable anyway, and the GraphML and GEXF exports hold everyone for Gephi."""
-_DRAW_FIRST = {"priority_suspect": 0, "possible_victim": 1, "undetermined": 2}
 
 
 def drawn(g: nx.DiGraph, limit: int = DRAWN_LIMIT) -> tuple[nx.DiGraph, str]:
@@ -183,7 +183,7 @@ def drawn(g: nx.DiGraph, limit: int = DRAWN_LIMIT) -> tuple[nx.DiGraph, str]:
     if len(g) <= limit:
         return g, "Interaction network"
     data = g.nodes
-    ranked = sorted(g, key=lambda n: (_DRAW_FIRST.get(str(data[n]["triage"]), 3),
+    ranked = sorted(g, key=lambda n: (ADVICE_ORDER.get(str(data[n]["triage"]), 9),
                                       -data[n]["pagerank"], str(n)))
     title = (f"Interaction network<br><sup>{limit:,} of the {len(g):,} in the network, flagged "
              "first, then the most central; the GraphML export holds everyone</sup>")

@@ -25,6 +25,7 @@ from nigehbaan.chats.models import (
     ChatMessage,
     ChatTriageDecision,
 )
+from nigehbaan.chats.triage.rules import ADVICE_ORDER
 from nigehbaan.chats.views import (
     DecisionIn,
     DecisionView,
@@ -147,9 +148,8 @@ def members(session: Session, actor: Actor, reference: str, group_id: int | None
     return views
 
 
-_ORDER = {"priority_suspect": 0, "possible_victim": 1, "undetermined": 2, "passive": 3}
 _SORTS = {
-    "triage": lambda m: (_ORDER.get(m.triage, 9), -m.pagerank, m.member_id),
+    "triage": lambda m: (ADVICE_ORDER.get(m.triage, 9), -m.pagerank, m.member_id),
     "messages": lambda m: (-m.messages, m.member_id),
     "media": lambda m: (-m.media, m.member_id),
     "pagerank": lambda m: (-m.pagerank, m.member_id),

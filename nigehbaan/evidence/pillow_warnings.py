@@ -54,6 +54,8 @@ def _always_for_pillow() -> bool:
 
 def _install() -> None:
     global _shown_before
+    if warnings.showwarning is _show and _always_for_pillow():
+        return
     with _LOCK:
         if warnings.showwarning is not _show:
             _shown_before = warnings.showwarning

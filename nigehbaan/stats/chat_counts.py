@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from nigehbaan.cases.models import Case
 from nigehbaan.chats.models import ChatGroup, ChatMember, ChatTriageDecision
+from nigehbaan.chats.triage.rules import ADVICE_ORDER
 from nigehbaan.core.actors import Actor
 from nigehbaan.stats.model import Cell, StatTable
 from nigehbaan.stats.providers import count_providers
@@ -24,8 +25,6 @@ from nigehbaan.stats.queries import in_scope
 from nigehbaan.stats.register_counts import country_label
 
 UNDECIDED = "(no decision)"
-_STRENGTH = {"priority_suspect": 0, "possible_victim": 1, "undetermined": 2, "passive": 3}
-"""Which advice counts when copies of one export in several cases disagree: the strongest."""
 
 
 def _ranked(counter: Counter[tuple[str, str]]) -> list[list[Cell]]:
@@ -54,7 +53,7 @@ class ChatMemberCounts:
             person = (export, key)
             copies.setdefault(person, []).append(member_id)
             held = advised.get(person)
-            if held is None or _STRENGTH.get(triage, 9) < _STRENGTH.get(held, 9):
+            if held is None or ADVICE_ORDER.get(triage, 9) < ADVICE_ORDER.get(held, 9):
                 advised[person] = triage
             located.setdefault(person, country)
         person_of = {m: person for person, ids in copies.items() for m in ids}

@@ -18,6 +18,9 @@ POSSIBLE_VICTIM = "possible_victim"
 PASSIVE = "passive"
 UNDETERMINED = "undetermined"
 CATEGORIES = (PRIORITY_SUSPECT, POSSIBLE_VICTIM, PASSIVE, UNDETERMINED)
+ADVICE_ORDER = {PRIORITY_SUSPECT: 0, POSSIBLE_VICTIM: 1, UNDETERMINED: 2, PASSIVE: 3}
+"""Which advice weighs most, for lists shown suspects first and counts of one member's copies:
+anything else sorts after these."""
 
 SUSPECT_THRESHOLD = 2
 WEIGHTS: dict[str, int] = {
