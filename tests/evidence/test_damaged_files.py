@@ -438,11 +438,12 @@ def test_each_thread_records_only_its_own_pictures_warnings(
     broken, clean = tmp_path / "broken.jpg", tmp_path / "clean.jpg"
     Image.new("RGB", (16, 16), "gray").save(broken, "JPEG", exif=_exif_with_broken_sub_ifd())
     Image.new("RGB", (16, 16), "gray").save(clean, "JPEG")
-    clean_inside, broken_read = threading.Event(), threading.Event()
+    broken_inside, clean_inside, broken_read = (threading.Event() for _ in range(3))
     real = metadata_module._taken_at
 
     def in_turn(exif: Image.Exif) -> datetime | None:
         if threading.current_thread().name == "broken":
+            broken_inside.set()
             assert clean_inside.wait(10)
             try:
                 return real(exif)
@@ -459,8 +460,9 @@ def test_each_thread_records_only_its_own_pictures_warnings(
         found[threading.current_thread().name] = read_metadata(MediaSource(path)).problems
 
     threads = [threading.Thread(target=read, args=(p,), name=p.stem) for p in (broken, clean)]
-    for thread in threads:
-        thread.start()
+    threads[0].start()
+    assert broken_inside.wait(10)
+    threads[1].start()
     for thread in threads:
         thread.join(20)
     assert any("Corrupt EXIF data" in problem for problem in found["broken"])
