@@ -54,12 +54,12 @@ def upload(request: Request, reference: str, web: ConsoleSession, settings: AppS
 
 def _items_page(request: Request, web: WebSession, session: Session, actor: Actor,
                 reference: str, start: int, summary: IngestSummary | None) -> Response:
-    items = queries.case_items(session, actor, reference, start=start, limit=ITEMS_PAGE)
-    page = {"start": start, "shown": len(items),
-            "total": queries.count_items(session, actor, reference)}
+    items, total = queries.case_items_page(session, actor, reference, start, ITEMS_PAGE)
+    page = {"start": start, "shown": len(items), "total": total}
+    badges = matching_review.badges(session, actor, reference, [i.sha256 for i in items])
     return render(request, "evidence/case_items.html", web, reference=reference.upper(),
-                  items=items, page=page, page_size=ITEMS_PAGE,
-                  badges=matching_review.badges(session, actor, reference), summary=summary)
+                  items=items, page=page, page_size=ITEMS_PAGE, badges=badges,
+                  summary=summary)
 
 
 @router.get("/evidence/{sha256}", response_class=HTMLResponse)

@@ -78,19 +78,21 @@ def held_by(case_id: int) -> Select[int]:
 def case_items(session: Session, actor: Actor, reference: str, *, start: int = 0,
                limit: int | None = None) -> list[ItemView]:
     """A case's items by SHA-256; `limit` of them from the `start`-th, or all of them."""
+    return case_items_page(session, actor, reference, start, limit)[0]
+
+
+def case_items_page(session: Session, actor: Actor, reference: str, start: int,
+                    limit: int | None) -> tuple[list[ItemView], int]:
+    """`case_items`, and how many items the case holds in all (the case read once)."""
     case = load_case(session, actor, reference)
     items = session.execute(select(EvidenceItem).where(EvidenceItem.id.in_(held_by(case.id)))
                             .order_by(EvidenceItem.sha256).offset(start).limit(limit)
                             ).scalars().all()
+    total = session.scalar(select(func.count()).select_from(held_by(case.id).subquery())) or 0
     views = _views(session, actor, items)
     audit.record(session, actor, "evidence.list", "case", case.reference,
                  detail={"items": len(views), "start": start})
-    return views
-
-
-def count_items(session: Session, actor: Actor, reference: str) -> int:
-    case = load_case(session, actor, reference)
-    return session.scalar(select(func.count()).select_from(held_by(case.id).subquery())) or 0
+    return views, total
 
 
 def preview(session: Session, actor: Actor, sha256: str) -> bytes | None:

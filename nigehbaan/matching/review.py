@@ -10,6 +10,7 @@ repeat within the case; plain unmatched items come after, "not comparable" ones 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from pathlib import PurePosixPath
 
 from sqlalchemy import ColumnElement, Select, select
@@ -88,11 +89,16 @@ def item_matches(session: Session, actor: Actor, sha256: str) -> dict[str, list[
     return {ref: views for ref, views in found.items() if views}
 
 
-def badges(session: Session, actor: Actor, reference: str) -> dict[str, ItemBadge]:
+def badges(session: Session, actor: Actor, reference: str,
+           shown: Collection[str] | None = None) -> dict[str, ItemBadge]:
     """What the case's item list says of each item (SHA-256 → badge), nothing for the rest:
-    confirmed in this case beats a list's suggestion, which beats "not comparable"."""
+    confirmed in this case beats a list's suggestion, which beats "not comparable". `shown`
+    limits it to the items a page lists."""
     case = load_case(session, actor, reference)
     held = held_by(case.id)
+    if shown is not None:
+        held = held.where(CaseItem.item_id.in_(
+            select(EvidenceItem.id).where(EvidenceItem.sha256.in_(list(shown)))))
     suggested: dict[str, set[str]] = defaultdict(set)
     confirmed: dict[str, set[str]] = defaultdict(set)
     for sha256, category, raw, chosen in session.execute(

@@ -296,4 +296,5 @@ def test_matched_items_and_the_queue_page_apart(
     assert len(_rows(first)) == 2 and len(_rows(later)) == 1
     assert set(_rows(first)) | set(_rows(later)) == {sha["p0"], sha["p1"], sha["p2"]}
     assert "Matched items 1–2 of 3, unconfirmed first." in first
-    assert "?matched=2#matches-page" in first and "?matched=0#matches-page" in later
+    assert "?start=0&amp;matched=2#matches-page" in first  # keeps the queue's page
+    assert "?start=0&amp;matched=0#matches-page" in later
