@@ -15,7 +15,8 @@ from types import TracebackType
 from typing import IO
 
 from nigehbaan.chats.model import Media
-from nigehbaan.chats.source import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, open_export_zip
+from nigehbaan.chats.source import open_export_zip
+from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS
 
 _BLOCK = 1 << 20
 _UNSUPPORTED_FLAGS = 0x60

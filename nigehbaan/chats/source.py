@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
-import lzma
 import zipfile
-import zlib
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -20,19 +18,12 @@ from typing import IO
 
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.model import Attachment
-from nigehbaan.core.zips import UnsafeZip, open_zip
+from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, UnsafeZip, open_zip
 
 _HEAD_BYTES = 8192
 _CHUNK = 1 << 20
 _CHAT_TEXT_HINTS = ("whatsapp chat", "chat de whatsapp", "_chat.txt", "whatsapp-chat")
 
-MEMBER_OPEN_ERRORS = (RuntimeError, NotImplementedError, UnicodeDecodeError)
-"""What `ZipFile.open` raises for a member it cannot read at all: encrypted (RuntimeError), a
-compression method or feature it lacks (NotImplementedError), or a local header whose name is
-flagged UTF-8 and is not. Each pass over an export (chat text, media hashes) catches these."""
-MEMBER_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
-"""What reading a damaged zip member raises: a bad header or CRC, corrupt deflate or LZMA data
-(neither an `OSError`), corrupt bzip2 data (a bare `OSError`), or data cut short."""
 
 
 def sniff_encoding(head: bytes, name: str) -> str:

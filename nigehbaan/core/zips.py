@@ -13,8 +13,10 @@ declared sizes checked here a bound on what reading the archive can produce.
 
 from __future__ import annotations
 
+import lzma
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -30,6 +32,15 @@ real bombs go. A ratio far below this would refuse honest text-heavy exports."""
 RATIO_FLOOR = 8 << 20
 """Entries declaring at most this many bytes are never refused for their ratio: a small file of
 zeros (a blank image, an empty log) is common and harmless at that size."""
+
+DECODE_ERRORS = (zlib.error, lzma.LZMAError)
+"""What corrupt deflate or LZMA data raises (neither is an `OSError`; corrupt bzip2 is)."""
+MEMBER_OPEN_ERRORS = (RuntimeError, NotImplementedError, UnicodeDecodeError)
+"""What `ZipFile.open` raises for a member it cannot read at all: encrypted (RuntimeError), a
+compression method or feature it lacks (NotImplementedError), or a local header whose name is
+flagged UTF-8 and is not."""
+MEMBER_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, *DECODE_ERRORS)
+"""What reading a damaged member raises: a bad header or CRC, data cut short, corrupt data."""
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 """The fixed part of a local file header: its signature, then (past versions, flags, method,

@@ -11,14 +11,12 @@ a file came in is evidence as well.
 from __future__ import annotations
 
 import gzip
-import lzma
 import os
 import re
 import stat
 import tarfile
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
 
-from nigehbaan.core.zips import open_zip
+from nigehbaan.core.zips import DECODE_ERRORS, open_zip
 from nigehbaan.evidence.filetype import detect_file
 from nigehbaan.evidence.source import describe
 
@@ -88,10 +86,6 @@ class _Readable(Protocol):
 
 
 Opener = Callable[[], AbstractContextManager[_Readable]]
-
-
-DECODE_ERRORS = (zlib.error, lzma.LZMAError)
-"""What a corrupt deflate or LZMA member raises while it is read: neither is an `OSError`."""
 
 
 def readable_name(name: str) -> str:

@@ -9,13 +9,11 @@ are byte-for-byte reproducible, and media (the only large content) is compressed
 from __future__ import annotations
 
 import io
-import lzma
 import zipfile
-import zlib
 from collections.abc import Sequence
 
 from nigehbaan.core.errors import Invalid
-from nigehbaan.core.zips import UnsafeZip, open_zip
+from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, UnsafeZip, open_zip
 
 MAX_ENTRIES = 100_000
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -54,7 +52,7 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
                 continue
             try:
                 entries.append((info.filename, archive.read(info)))
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-                    NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError) as error:
+            except (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS, zipfile.LargeZipFile,
+                    ValueError) as error:
                 problems.append(f"{info.filename}: damaged ({error})")
     return entries, problems
