@@ -48,15 +48,15 @@ class StatuteIn(TextIn):
     catalogue loader names any required part that is missing)."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
-    code: str = Field(default="", max_length=40)
-    law: str = Field(default="", max_length=160)
-    section: str = Field(default="", max_length=20)
-    title: str = Field(default="", max_length=200)
-    description: str = Field(default="", max_length=20000)
+    code: str = Field(default="", max_length=statutes.LIMITS["code"])
+    law: str = Field(default="", max_length=statutes.LIMITS["law"])
+    section: str = Field(default="", max_length=statutes.LIMITS["section"])
+    title: str = Field(default="", max_length=statutes.LIMITS["title"])
+    description: str = Field(default="", max_length=statutes.LIMITS["description"])
 
 
 class CatalogueIn(TextIn):
-    catalogue: str = Field(default="", max_length=120)
+    catalogue: str = Field(default="", max_length=statutes.CATALOGUE_NAME_MAX)
     statutes: list[StatuteIn] = Field(max_length=5000)
 
 

@@ -13,10 +13,18 @@ from sqlalchemy.orm import Session
 from nigehbaan.cases.models import Statute
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.columns import lengths
 from nigehbaan.core.errors import Invalid, NotFound
 from nigehbaan.core.roles import Permission
 
 REQUIRED = ("code", "law", "title")
+FIELDS = ("code", "law", "section", "title", "description")
+LIMITS = {**lengths(Statute), "description": 20_000}
+"""The longest each part may be: what the `statutes` table holds (a description is free text,
+bounded so one entry cannot fill the database). SQLite would store a longer code where
+PostgreSQL refuses it, so the loader checks, and the API's model takes the same numbers."""
+CATALOGUE_NAME_MAX = lengths(AuditEvent)["object_ref"]
 
 
 def shipped_catalogue() -> dict[str, Any]:
@@ -36,15 +44,20 @@ def read_catalogue(path: Path) -> dict[str, Any]:
 
 
 def _validated(entries: list[Any]) -> list[dict[str, str]]:
+    """The entries as stored, or one error naming the first entry and part that cannot be:
+    the CLI loads a unit's file through here without the API's model, and must refuse the same
+    things on either database."""
     clean: list[dict[str, str]] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise Invalid(f"statutes[{index}]: each entry is an object")
-        missing = [key for key in REQUIRED if not str(entry.get(key, "")).strip()]
+        parts = {key: str(entry.get(key, "")).strip() for key in FIELDS}
+        missing = [key for key in REQUIRED if not parts[key]]
         if missing:
             raise Invalid(f"statutes[{index}]: missing {', '.join(missing)}")
-        clean.append({key: str(entry.get(key, "")).strip()
-                      for key in ("code", "law", "section", "title", "description")})
+        for key, value in parts.items():
+            _check_part(f"statutes[{index}].{key}", value, LIMITS[key])
+        clean.append(parts)
     codes = [entry["code"] for entry in clean]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
@@ -52,9 +65,17 @@ def _validated(entries: list[Any]) -> list[dict[str, str]]:
     return clean
 
 
+def _check_part(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise Invalid(f"{field}: {len(value)} characters, at most {limit}")
+    if "\x00" in value:
+        raise Invalid(f"{field}: holds a NUL character")
+
+
 def load_catalogue(session: Session, actor: Actor, catalogue: dict[str, Any]) -> int:
     """Add or update every entry; entries no longer listed stay (old cases cite them) but retire."""
     actor.require(Permission.CATALOGUE_ADMIN)
+    _check_part("catalogue", str(catalogue.get("catalogue", "")), CATALOGUE_NAME_MAX)
     entries = _validated(catalogue["statutes"])
     for entry in entries:
         row = session.get(Statute, entry["code"])
