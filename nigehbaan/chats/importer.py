@@ -36,6 +36,7 @@ from nigehbaan.chats.models import (
     ChatMessage,
 )
 from nigehbaan.chats.registry import DateOrder, open_chats
+from nigehbaan.chats.source import export_file
 from nigehbaan.chats.stream import ChatStream, cycles_paused
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
@@ -64,21 +65,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_file(path: Path) -> Path:
-    """The file whose bytes identify the export: `result.json` for a Telegram folder."""
-    if path.is_dir() and (path / "result.json").is_file():
-        return path / "result.json"
-    if not path.is_file():
-        raise Invalid(f"{path}: no such file")
-    return path
-
-
 def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
                   date_order: DateOrder | None = None, owner: str | None = None,
                   owner_phone: str | None = None, default_region: str = "PK",
                   source_name: str | None = None) -> ImportOutcome:
     case = load_case(session, actor, reference, Permission.CASE_WRITE)
-    file = export_file(Path(path))
+    try:
+        file = export_file(Path(path))
+    except ChatParseError as error:
+        raise Invalid(str(error)) from None
     digest = sha256_of(file)
     existing = session.execute(select(ChatGroup).where(
         ChatGroup.case_id == case.id, ChatGroup.source_sha256 == digest)).scalar_one_or_none()

@@ -72,15 +72,24 @@ def open_export_zip(path: Path) -> zipfile.ZipFile:
         raise ChatParseError(f"{path}: truncated or damaged zip ({exc})") from None
 
 
+def export_file(path: Path) -> Path:
+    """The file whose bytes are the export: itself, or `result.json` in a Telegram folder."""
+    if path.is_dir():
+        if (path / "result.json").is_file():
+            return path / "result.json"
+        raise ChatParseError(f"{path}: a folder without a result.json; give the export file")
+    if not path.exists():
+        raise ChatParseError(f"{path}: no such file")
+    if not path.is_file():
+        raise ChatParseError(f"{path}: not a regular file (a pipe or a device?)")
+    return path
+
+
 class Source:
     """One export on disk: a text or JSON file, a folder holding `result.json`, or a zip."""
 
     def __init__(self, path: str | Path) -> None:
-        path = Path(path)
-        if path.is_dir() and (path / "result.json").is_file():
-            path = path / "result.json"
-        if not path.is_file():
-            raise ChatParseError(f"{path}: no such file")
+        path = export_file(Path(path))
         self.path = path
         self.name = str(path)
         self.zip_member: str | None = None

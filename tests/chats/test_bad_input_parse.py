@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def test_bad_files(tmp_path: Path, content: bytes, problem: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ChatParseError, match="no such file"):
         parse(tmp_path / "nothing.txt")
+
+
+def test_a_folder_or_a_pipe_is_named_for_what_it_is(tmp_path: Path) -> None:
+    with pytest.raises(ChatParseError, match=r"a folder without a result\.json"):
+        parse(tmp_path)
+    pipe = tmp_path / "chat.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(ChatParseError, match="not a regular file"):
+        parse(pipe)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
