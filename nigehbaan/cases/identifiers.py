@@ -13,7 +13,7 @@ import phonenumbers
 
 from nigehbaan.cases.models import Identifier
 from nigehbaan.core.columns import lengths
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, shown
 
 
 class IdentifierKind(StrEnum):
@@ -34,9 +34,9 @@ def normalise_phone(raw: str, default_region: str, field: str = "phone") -> Norm
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as error:
-        raise Invalid(f"{field}: '{raw}' is not a phone number ({error})") from None
+        raise Invalid(f"{field}: {shown(raw)} is not a phone number ({error})") from None
     if not phonenumbers.is_valid_number(number):
-        raise Invalid(f"{field}: '{raw}' is not a valid phone number for any country")
+        raise Invalid(f"{field}: {shown(raw)} is not a valid phone number for any country")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Normalised(IdentifierKind.PHONE, e164, phonenumbers.region_code_for_number(number) or "")
 
@@ -45,17 +45,17 @@ def normalise_email(raw: str, field: str = "email") -> Normalised:
     value = raw.strip()
     local, _, domain = value.rpartition("@")
     if not local or "." not in domain or " " in value:
-        raise Invalid(f"{field}: '{raw}' is not an e-mail address")
+        raise Invalid(f"{field}: {shown(raw)} is not an e-mail address")
     return Normalised(IdentifierKind.EMAIL, f"{local}@{domain.lower()}".lower())
 
 
 def normalise_handle(raw: str, platform: str, field: str = "handle") -> Normalised:
     handle = raw.strip().removeprefix("@").lower()
     if not handle or any(char.isspace() for char in handle):
-        raise Invalid(f"{field}: '{raw}' is not a handle")
+        raise Invalid(f"{field}: {shown(raw)} is not a handle")
     platform = platform.strip().lower()
     if not platform:
-        raise Invalid(f"{field}: say on which platform '{raw}' is a handle")
+        raise Invalid(f"{field}: say on which platform {shown(raw)} is a handle")
     return Normalised(IdentifierKind.HANDLE, f"{platform}:{handle}", platform=platform)
 
 
@@ -69,9 +69,9 @@ def normalise(kind: str, raw: str, *, default_region: str, platform: str = "",
         found = normalise_handle(raw, platform, field)
     else:
         allowed = ", ".join(kind.value for kind in IdentifierKind)
-        raise Invalid(f"{field}: unknown identifier kind '{kind}' (allowed: {allowed})")
+        raise Invalid(f"{field}: unknown identifier kind {shown(kind)} (allowed: {allowed})")
     longest = lengths(Identifier)["value"]
     if len(found.value) > longest:  # a handle is kept with its platform: `telegram:name`
-        raise Invalid(f"{field}: '{raw[:40]}…' is longer than an identifier may be "
+        raise Invalid(f"{field}: {shown(raw)} is longer than an identifier may be "
                       f"({longest} characters with its platform)")
     return found

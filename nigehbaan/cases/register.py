@@ -50,7 +50,9 @@ def _unit_for(actor: Actor, requested: str) -> str:
 
 
 def open_case(session: Session, actor: Actor, draft: CaseIn, settings: Settings,
-              *, now: datetime | None = None) -> Case:
+              *, now: datetime | None = None, person_field: str = "persons") -> Case:
+    """`person_field` is what a refusal calls the people, so a draft copied from another form
+    (a referral's `subjects`) names the field its sender wrote, not the case's."""
     actor.require(Permission.CASE_WRITE)
     now = now or utcnow()
     _check_channel_details(draft)
@@ -73,7 +75,7 @@ def open_case(session: Session, actor: Actor, draft: CaseIn, settings: Settings,
     session.add(case)
     session.flush()
     for index, person in enumerate(draft.persons):
-        _add_person(session, case, person, settings, field=f"persons[{index}]")
+        _add_person(session, case, person, settings, field=f"{person_field}[{index}]")
     audit.record(session, actor, "case.open", "case", case.reference,
                  detail={"channel": case.channel, "offences": [s.code for s in offences]})
     return case

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+SHOWN = 100
+"""How much of a bad value an error quotes (any hash fits whole): damaged input can hold
+megabytes on one line, and a message must stay readable."""
+
 
 def one_line(text: str) -> str:
     """`text` with line breaks and other unprintable characters escaped (`\\n`, `\\x00`): an
@@ -12,6 +16,22 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def shown(value: object) -> str:
+    """`value` quoted for an error message, cut (with its length said) when it is long, so every
+    layer quotes a bad value the same way and none echoes a whole damaged file."""
+    if isinstance(value, str) and len(value) > SHOWN:
+        return f"{value[:SHOWN]!r}… ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
+
+
+def cut(text: str) -> str:
+    """`text` unquoted for an error message, but with control characters escaped (a message is
+    one line) and cut (with its length said) when it is long."""
+    text = one_line(text)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
 
 
 def validation_detail(problems: Iterable[Mapping[str, Any]]) -> str:

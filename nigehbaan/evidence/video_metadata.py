@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from nigehbaan.core.errors import shown
 from nigehbaan.evidence import video
 from nigehbaan.evidence.metadata import MediaMetadata, attempt
 from nigehbaan.evidence.source import MediaSource, describe
@@ -43,7 +44,7 @@ def _location(tags: dict[str, str]) -> tuple[float | None, float | None]:
         return None, None
     found = ISO6709.match(raw)
     if found is None:
-        raise ValueError(f"not an ISO 6709 position: {raw[:40]!r}")
+        raise ValueError(f"not an ISO 6709 position: {shown(raw)}")
     lat, lon = float(found.group(1)), float(found.group(2))
     if abs(lat) > 90 or abs(lon) > 180:
         raise ValueError(f"position {lat},{lon} out of range")

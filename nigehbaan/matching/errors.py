@@ -2,26 +2,7 @@
 
 from __future__ import annotations
 
-from nigehbaan.core.errors import Invalid, one_line
-
-SHOWN = 100
-"""How much of a bad value an error quotes (any hash fits whole): a damaged list can hold
-megabytes on one line."""
-
-
-def shown(value: object) -> str:
-    """`value` quoted for an error message, cut (with its length said) when it is long."""
-    if isinstance(value, str) and len(value) > SHOWN:
-        return f"{value[:SHOWN]!r}… ({len(value)} characters)"
-    text = repr(value)
-    return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
-
-
-def cut(text: str) -> str:
-    """`text` unquoted for an error message, but with control characters escaped (a message is
-    one line) and cut (with its length said) when it is long."""
-    text = one_line(text)
-    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
+from nigehbaan.core.errors import Invalid
 
 
 class HashListError(Invalid):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from nigehbaan.matching.errors import shown
+from nigehbaan.core.errors import shown
 
 
 class HashType(StrEnum):

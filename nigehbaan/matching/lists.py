@@ -23,13 +23,12 @@ from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import as_utc, utcnow
 from nigehbaan.core.columns import fit_rows, without_nul
-from nigehbaan.core.errors import Conflict, Invalid, NotFound
+from nigehbaan.core.errors import Conflict, Invalid, NotFound, shown
 from nigehbaan.core.roles import Permission
 from nigehbaan.matching import freshness, merge
 from nigehbaan.matching.categories import CategoryMapping, load_scheme
 from nigehbaan.matching.duplicates import DuplicateFinder
 from nigehbaan.matching.entry import HashEntry as ListEntry
-from nigehbaan.matching.errors import shown
 from nigehbaan.matching.formats import get_format
 from nigehbaan.matching.models import HashEntry, HashImportRow, HashList, HashListVersion
 from nigehbaan.matching.pdq_codes import DEFAULT_RADIUS

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from nigehbaan.cases import register
 from nigehbaan.cases.channels import Channel
-from nigehbaan.cases.identifiers import normalise
 from nigehbaan.cases.models import Case, Person
 from nigehbaan.cases.schemas import CaseIn
 from nigehbaan.core import audit
@@ -42,16 +41,6 @@ def case_draft(fields: dict[str, Any]) -> CaseIn:
         return CaseIn.model_validate(without_nul(fields))
     except ValidationError as error:
         raise Invalid(validation_detail(error.errors())) from None
-
-
-def _check_identifiers(draft: IncomingReferralIn, settings: Settings) -> None:
-    """Each subject's identifiers normalised once up front, so a refusal names the referral's
-    own field (`subjects[0]…`), not the case's (`persons[0]…`) it is copied to."""
-    for index, subject in enumerate(draft.subjects):
-        for position, item in enumerate(subject.identifiers):
-            normalise(item.kind.value, item.value, platform=item.platform,
-                      field=f"subjects[{index}].identifiers[{position}]",
-                      default_region=settings.default_region)
 
 
 def add_files(session: Session, case: Case, files: Sequence[Sequence[HashIn]],
@@ -118,7 +107,6 @@ def receive_referral(session: Session, actor: Actor, draft: IncomingReferralIn,
                      settings: Settings, *, now: datetime | None = None
                      ) -> tuple[Case, list[ArrivalHit]]:
     """Open the case, keep IP events and hashes, look everything up; one transaction."""
-    _check_identifiers(draft, settings)
     fields = {"title": draft.title or f"Referral from {draft.agency}",
               "summary": draft.text, "channel": Channel.INTERNATIONAL_REFERRAL,
               "offences": draft.offences, "region": draft.region,
@@ -126,7 +114,8 @@ def receive_referral(session: Session, actor: Actor, draft: IncomingReferralIn,
               "referring_country": draft.country, "referring_reference": draft.reference,
               "persons": [subject.model_dump(exclude={"ip_events"}) for subject in
                           draft.subjects]}
-    case = register.open_case(session, actor, case_draft(fields), settings, now=now)
+    case = register.open_case(session, actor, case_draft(fields), settings, now=now,
+                              person_field="subjects")
     for index, subject in enumerate(draft.subjects):
         add_ip_events(session, case, case.persons[index], subject.ip_events,
                       f"subjects[{index}].ip_events")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, shown
 
 HASH_LENGTHS: dict[str, int] = {"md5": 32, "sha1": 40, "sha256": 64, "pdq": 64}
 """Hex digits per algorithm. PhotoDNA is not here: it is licensed and not hex; such hashes are
@@ -23,7 +23,7 @@ def hash_algorithm(name: str, field: str = "algorithm") -> str:
     algorithm = _ALIASES.get(algorithm, algorithm)
     if algorithm not in HASH_LENGTHS:
         allowed = ", ".join(HASH_LENGTHS)
-        raise Invalid(f"{field}: unknown hash algorithm '{name}' (allowed: {allowed})")
+        raise Invalid(f"{field}: unknown hash algorithm {shown(name)} (allowed: {allowed})")
     return algorithm
 
 
@@ -31,7 +31,7 @@ def hash_value(algorithm: str, value: str, field: str = "hash") -> str:
     algorithm = hash_algorithm(algorithm, field)
     cleaned = value.strip().lower()
     if len(cleaned) != HASH_LENGTHS[algorithm] or not _HEX.match(cleaned):
-        raise Invalid(f"{field}: '{value[:80]}' is not a {algorithm} "
+        raise Invalid(f"{field}: {shown(value)} is not a {algorithm} "
                       f"({HASH_LENGTHS[algorithm]} hex digits)")
     return cleaned
 
@@ -41,8 +41,8 @@ def ip_address(value: str, field: str = "ip") -> str:
     try:
         address = str(ipaddress.ip_address(value.strip()))
     except ValueError:
-        raise Invalid(f"{field}: '{value[:80]}' is not an IP address") from None
+        raise Invalid(f"{field}: {shown(value)} is not an IP address") from None
     if len(address) > MAX_ADDRESS:
-        raise Invalid(f"{field}: '{value[:80]}…' is longer than an IP address "
+        raise Invalid(f"{field}: {shown(value)} is longer than an IP address "
                       f"({MAX_ADDRESS} characters)")
     return address

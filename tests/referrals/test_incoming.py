@@ -77,6 +77,10 @@ def test_another_units_case_is_named_but_not_described(
     ({"hashes": [{"algorithm": "crc32", "value": "00"}]}, "unknown hash algorithm"),
     ({"subjects": [{"ip_events": [{"address": "999.1.1.1"}]}]}, "not an IP address"),
     ({"country": "XX"}, "referring_country"),
+    ({"subjects": [{}, {"identifiers": [{"kind": "phone", "value": SPANISH_PHONE},
+                                        {"kind": "email", "value": "no-at-sign"}]}]},
+     "subjects[1].identifiers[1].value: 'no-at-sign' is not an e-mail address"),
+    ({"subjects": [{"country": "XX"}]}, "subjects[0].country"),
 ])
 def test_bad_referral_is_refused_whole(session: Session, settings: Settings,
                                        accounts: dict[str, Account], change: dict[str, object],

@@ -17,6 +17,7 @@ from typing import Any
 
 from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import EventKind, Media, MediaKind, MemberRef, Message, SystemEvent
+from nigehbaan.core.errors import shown
 
 _ACTIONS = {
     "create_group": EventKind.CREATED,
@@ -130,15 +131,15 @@ class RecordReader:
             try:
                 return datetime.fromtimestamp(int(unix), UTC)
             except (TypeError, ValueError, OverflowError, OSError):
-                shown = "missing" if unix is None else f"{str(unix)[:40]!r} is not a Unix time"
-                self.warn(f"message {index}: date_unixtime {shown}, left empty")
+                said = "missing" if unix is None else f"{shown(str(unix))} is not a Unix time"
+                self.warn(f"message {index}: date_unixtime {said}, left empty")
                 return None
         try:
             stamp = datetime.fromisoformat(str(obj.get("date")))
         except ValueError:
             stamp = None
         if stamp is None or stamp.tzinfo is not None:
-            self.warn(f"message {index}: date {str(obj.get('date'))[:40]!r} is not a local "
+            self.warn(f"message {index}: date {shown(str(obj.get('date')))} is not a local "
                       "time, left empty")  # fmt: skip
             return None
         return stamp

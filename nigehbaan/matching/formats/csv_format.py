@@ -6,8 +6,9 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from nigehbaan.core.errors import cut
 from nigehbaan.matching.entry import HashEntry
-from nigehbaan.matching.errors import HashListError, cut
+from nigehbaan.matching.errors import HashListError
 from nigehbaan.matching.formats.base import ExportItem, HashListFormat
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex, parse_hash_type

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TextIO
 
+from nigehbaan.core.errors import shown
 from nigehbaan.matching.entry import HashEntry
-from nigehbaan.matching.errors import HashListError, shown
+from nigehbaan.matching.errors import HashListError
 from nigehbaan.matching.formats.base import HashListFormat
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex

@@ -13,9 +13,10 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
+from nigehbaan.core.errors import shown
 from nigehbaan.core.jsonstream import JsonReader, JsonStreamError
 from nigehbaan.matching.entry import HashEntry
-from nigehbaan.matching.errors import HashListError, shown
+from nigehbaan.matching.errors import HashListError
 from nigehbaan.matching.formats.base import ExportItem, HashListFormat
 from nigehbaan.matching.formats.registry import register_format
 from nigehbaan.matching.hashes import HashType, normalise_hex

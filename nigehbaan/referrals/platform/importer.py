@@ -19,7 +19,7 @@ from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.columns import fit, lengths
 from nigehbaan.core.countries import check_country
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, shown
 from nigehbaan.core.settings import Settings
 from nigehbaan.referrals import values
 from nigehbaan.referrals.incoming import add_files, add_ip_events, case_draft, keep_source
@@ -42,7 +42,7 @@ AGENCY = "NCMEC CyberTipline"
 def read(data: bytes, fmt: str) -> PlatformReport:
     reader = READERS.get(fmt)
     if reader is None:
-        raise Invalid(f"format: unknown '{fmt}' (allowed: {', '.join(READERS)})")
+        raise Invalid(f"format: unknown {shown(fmt)} (allowed: {', '.join(READERS)})")
     return reader().read(data)
 
 
@@ -59,7 +59,7 @@ def _identifiers(person: ReportedPerson, platform: str, settings: Settings, wher
         try:
             normalise(kind, value, default_region=settings.default_region, platform=platform)
             if len(value) > longest:  # the raw value is kept too
-                raise Invalid(f"{kind} '{value[:40]}…' is longer than an identifier "
+                raise Invalid(f"{kind} {shown(value)} is longer than an identifier "
                               f"({longest} characters)")
         except Invalid as error:
             warnings.append(f"{where}: {error.detail}; kept in the person's notes")
@@ -77,7 +77,7 @@ def _person(person: ReportedPerson, platform: str, settings: Settings, where: st
     try:
         check_country(country)
     except Invalid:
-        warnings.append(f"{where}: country '{person.country}' is not an ISO code; not kept")
+        warnings.append(f"{where}: country {shown(person.country)} is not an ISO code; not kept")
         country = ""
     minor = person.role == "victim" and (person.age is None or person.age < 18)
     notes = [*person.notes, *kept] + ([f"age {person.age}"] if person.age is not None else [])

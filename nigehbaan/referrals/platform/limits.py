@@ -7,7 +7,7 @@ import codecs
 from datetime import UTC, datetime
 from typing import Any
 
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, shown
 from nigehbaan.core.inputs import in_utc
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
@@ -45,11 +45,11 @@ def when(value: object, field: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise Invalid(f"{field}: '{text[:40]}' is not an ISO 8601 date-time") from None
+        raise Invalid(f"{field}: {shown(text)} is not an ISO 8601 date-time") from None
     try:  # as the case and its events will hold it, so no later step can refuse it
         return in_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     except ValueError as error:
-        raise Invalid(f"{field}: '{text[:40]}' {error}") from None
+        raise Invalid(f"{field}: {shown(text)} {error}") from None
 
 
 def hash_name(value: str) -> str | None:
@@ -63,7 +63,7 @@ def port(value: Any, field: str) -> int | None:
     try:
         port = int(value)
     except (TypeError, ValueError, OverflowError):
-        raise Invalid(f"{field}: '{value}' is not a port number") from None
+        raise Invalid(f"{field}: {shown(str(value))} is not a port number") from None
     if not 0 <= port <= 65535:
         raise Invalid(f"{field}: {port} is not a port number")
     return port
@@ -73,4 +73,4 @@ def age(value: Any, field: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError, OverflowError):
-        raise Invalid(f"{field}: '{value}' is not an age in years") from None
+        raise Invalid(f"{field}: {shown(str(value))} is not an age in years") from None

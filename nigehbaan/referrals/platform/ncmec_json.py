@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, shown
 from nigehbaan.referrals.platform.limits import (
     age,
     check_size,
@@ -152,7 +152,7 @@ class Reader:
                                         "schemaVersion"))
         version = top.get("schemaVersion")
         if version is not None and str(version) not in SUPPORTED_VERSIONS:
-            raise Invalid(f"ncmec-json: unknown schemaVersion '{version}' (this importer "
+            raise Invalid(f"ncmec-json: unknown schemaVersion {shown(str(version))} (this importer "
                           f"reads {', '.join(SUPPORTED_VERSIONS)})")
         if top.get("reportId") in (None, ""):
             raise Invalid("ncmec-json: reportId is missing: not a CyberTipline report")

@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element, ParseError, tostring
 import defusedxml
 import defusedxml.ElementTree as SafeTree
 
-from nigehbaan.core.errors import Invalid
+from nigehbaan.core.errors import Invalid, shown
 from nigehbaan.referrals.platform.limits import (
     age,
     check_size,
@@ -167,8 +167,8 @@ class Reader:
             raise Invalid(f"ncmec-xml: root element is <{root.tag}>, not <report>")
         version = root.get("version", "")
         if version not in SUPPORTED_VERSIONS:
-            raise Invalid(f"ncmec-xml: unknown report version '{version}' (this importer reads "
-                          f"{', '.join(v for v in SUPPORTED_VERSIONS if v)})")
+            raise Invalid(f"ncmec-xml: unknown report version {shown(version)} (this importer "
+                          f"reads {', '.join(v for v in SUPPORTED_VERSIONS if v)})")
         report = self.report
         report.report_id = root.get("id", "") or _text(root.find("reportId"))
         known = ("reportId", "incidentSummary", "internetDetails", "personOrUserReported",
