@@ -13,6 +13,8 @@ from datetime import datetime
 import pyotp
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.credentials import TOTP_STEP_SECONDS
@@ -48,6 +50,30 @@ class Account:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+def open_case(client: TestClient, account: Account) -> str:
+    """A walk-in case opened through the API by `account`; its reference."""
+    made = client.post("/api/v1/cases", json={"title": "Seized phone", "channel": "walk_in"},
+                       headers=account.headers)
+    assert made.status_code == 201, made.text
+    reference: str = made.json()["reference"]
+    return reference
+
+
+def upload_chat(client: TestClient, account: Account, reference: str, filename: str,
+                body: bytes, **params: str) -> Response:
+    """A chat export posted to the case through the API, as `filename`; the answer."""
+    return client.post(f"/api/v1/cases/{reference}/chats", headers=account.headers,
+                       params={"filename": filename, **params}, content=body)
+
+
+def upload_chat_form(client: TestClient, csrf: str, reference: str, filename: str,
+                     body: bytes) -> Response:
+    """A chat export sent through the console's upload form by the logged-in client; the
+    answer, its redirect not followed."""
+    return client.post(f"/cases/{reference}/chats", data={"csrf": csrf},
+                       files={"export": (filename, body)}, follow_redirects=False)
 
 
 @contextmanager

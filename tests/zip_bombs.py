@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 
 CENTRAL = b"PK\x01\x02"
 END = b"PK\x05\x06"
@@ -24,6 +25,20 @@ def zipped(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> byt
             archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 13, 10, 0, 0)), data,
                              compress_type=method)
     return buffer.getvalue()
+
+
+def raw_zip(name: bytes, data: bytes, *, flags: int = 0, method: int = zipfile.ZIP_STORED,
+            declared: int | None = None) -> bytes:
+    """One member written by hand, so its headers can say what zipfile would not: any `flags`
+    and `method`, a name in any bytes, an uncompressed size of `declared`. `data` is stored
+    as given whatever `method` says."""
+    crc, size = zlib.crc32(data), len(data) if declared is None else declared
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0, crc,
+                        len(data), size, len(name), 0) + name + data
+    central = struct.pack("<4sBBHHHHHIIIHHHHHII", CENTRAL, 20, 0, 20, flags, method, 0,
+                          0, crc, len(data), size, len(name), 0, 0, 0, 0, 0, 0) + name
+    end = struct.pack("<4sHHHHIIH", END, 0, 0, 1, 1, len(central), len(local), 0)
+    return local + central + end
 
 
 def quoted_overlap(data: bytes, copies: int = 3) -> bytes:

@@ -9,7 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.chats.groups import export_path, write_groups
-from tests.support import Account
+from tests.support import Account, open_case, upload_chat, upload_chat_form
+from tests.web.test_console import login
 from tests.zip_bombs import quoted_overlap, zipped
 
 GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
@@ -18,26 +19,16 @@ GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
         "13/03/2023, 09:15 - +34 612 345 678: hola\n")
 
 
-def _case(client: TestClient, account: Account) -> str:
-    made = client.post("/api/v1/cases", json={"title": "Seized phone", "channel": "walk_in"},
-                       headers=account.headers)
-    assert made.status_code == 201
-    reference: str = made.json()["reference"]
-    return reference
-
-
 def test_upload_members_decide_export(client: TestClient, accounts: dict[str, Account],
                                       tmp_path: Path) -> None:
     inv, analyst = accounts["investigator"], accounts["analyst"]
-    ref = _case(client, inv)
+    ref = open_case(client, inv)
     manifest = write_groups(tmp_path, with_media=False)
     body = export_path(tmp_path, manifest, "whatsapp-android-en", "txt").read_bytes()
-    up = client.post(f"/api/v1/cases/{ref}/chats?filename=chat.txt", content=body,
-                     headers=inv.headers)
+    up = upload_chat(client, inv, ref, "chat.txt", body)
     assert up.status_code == 201, up.text
     group = up.json()["group"]["id"]
-    again = client.post(f"/api/v1/cases/{ref}/chats?filename=chat.txt", content=body,
-                        headers=inv.headers)
+    again = upload_chat(client, inv, ref, "chat.txt", body)
     assert again.status_code == 200 and again.json()["created"] is False
     base = f"/api/v1/cases/{ref}/chats/{group}"
     everyone = client.get(f"{base}/members", headers=analyst.headers).json()
@@ -74,31 +65,21 @@ def test_upload_members_decide_export(client: TestClient, accounts: dict[str, Ac
 def test_bad_upload_is_a_422_with_one_line(client: TestClient,
                                            accounts: dict[str, Account]) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    refused = client.post(f"/api/v1/cases/{ref}/chats?filename=x.txt",
-                          content=b"\x00\x01\x02" * 400, headers=inv.headers)
+    ref = open_case(client, inv)
+    refused = upload_chat(client, inv, ref, "x.txt", b"\x00\x01\x02" * 400)
     assert refused.status_code == 422 and "\n" not in refused.json()["detail"]
     assert refused.json()["detail"] == "x.txt: binary data, not a chat export"  # not the spool
     assert client.get(f"/api/v1/cases/{ref}/chats", headers=inv.headers).json() == []
 
 
-def _login(client: TestClient, account: Account) -> str:
-    client.post("/login", data={"username": account.username, "password": account.password})
-    page = client.get("/account")
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found
-    return found.group(1)
-
-
 def test_console_upload_group_page_and_decision(client: TestClient,
                                                 accounts: dict[str, Account]) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    csrf = _login(client, inv)
+    ref = open_case(client, inv)
+    csrf = login(client, inv)
     hostile = "13/03/2023, 09:16 - <!--<script>: </script><b>\n"  # a member chose that name
-    done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
-                       files={"export": ("WhatsApp Chat with Walk.txt", (GOOD + hostile).encode())},
-                       follow_redirects=False)
+    done = upload_chat_form(client, csrf, ref, "WhatsApp Chat with Walk.txt",
+                            (GOOD + hostile).encode())
     assert done.status_code == 303, done.text
     page = client.get(done.headers["location"])
     assert page.status_code == 200
@@ -128,10 +109,9 @@ def test_console_upload_group_page_and_decision(client: TestClient,
 def test_zip_bomb_upload_is_a_422_naming_the_entry(client: TestClient,
                                                    accounts: dict[str, Account]) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
+    ref = open_case(client, inv)
     bomb = quoted_overlap(zipped({"WhatsApp Chat with X.txt": GOOD.encode()}))
-    refused = client.post(f"/api/v1/cases/{ref}/chats?filename=chat.zip", content=bomb,
-                          headers=inv.headers)
+    refused = upload_chat(client, inv, ref, "chat.zip", bomb)
     assert refused.status_code == 422
     assert refused.json()["detail"] == (
         "chat.zip: refused: possible zip bomb: entry 'WhatsApp Chat with X.txt' at byte 0 "
@@ -144,18 +124,16 @@ def test_console_group_page_of_a_large_group(client: TestClient,
     """600 members: past the size at which networkx's layout needs scipy (which we do not
     ship), so the page failed with a server error before its picture was capped."""
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    csrf = _login(client, inv)
+    ref = open_case(client, inv)
+    csrf = login(client, inv)
     numbers = [f"+92 300 {1000000 + n}" for n in range(600)]
     lines = ['13/03/2023, 09:12 - You created group "Big group"']
     lines += [f"13/03/2023, 09:13 - You added {', '.join(numbers[i:i + 20])}"
               for i in range(0, 600, 20)]
     lines += [f"13/03/2023, 10:{n:02d} - {numbers[n * 7]}: hello @92300{1000000 + n * 7 + 1}"
               for n in range(50)]
-    done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
-                       files={"export": ("WhatsApp Chat with Big.txt",
-                                         "\n".join(lines).encode())},
-                       follow_redirects=False)
+    done = upload_chat_form(client, csrf, ref, "WhatsApp Chat with Big.txt",
+                            "\n".join(lines).encode())
     assert done.status_code == 303, done.text
     page = client.get(done.headers["location"])
     assert page.status_code == 200, page.text[:300]
@@ -169,14 +147,13 @@ def test_timeline_pages_messages_and_always_holds_the_cited_records(
     """A suspect's evidence is often late in a long chat: the timeline showed the first 500
     records and lost the rest, cited ones included, so indicator links led nowhere."""
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    csrf = _login(client, inv)
+    ref = open_case(client, inv)
+    csrf = login(client, inv)
     lines = [f"13/03/2023, 09:{n:02d} - +92 300 1234567: message number {n}" for n in range(30)]
     lines.append("13/03/2023, 10:00 - +92 300 1234567: send me your pics")
     lines.append("13/03/2023, 10:01 - +34 612 345 678: no")
-    done = client.post(f"/cases/{ref}/chats", data={"csrf": csrf},
-                       files={"export": ("WhatsApp Chat with Late.txt", "\n".join(lines).encode())},
-                       follow_redirects=False)
+    done = upload_chat_form(client, csrf, ref, "WhatsApp Chat with Late.txt",
+                            "\n".join(lines).encode())
     assert done.status_code == 303, done.text
     group = done.headers["location"].rsplit("/", 1)[1]
     base = f"/api/v1/cases/{ref}/chats/{group}"

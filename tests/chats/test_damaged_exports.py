@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import json
 import random
 import re
@@ -34,6 +33,7 @@ from nigehbaan.chats.whatsapp.events import LONGEST_WORDING
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.db import transaction
 from nigehbaan.synth.chats import write_chat_groups
+from tests.mutations import Recipe, delete, duplicate, insert, overwrite, truncate
 from tests.zip_bombs import (
     corrupt_data,
     encrypted,
@@ -64,6 +64,10 @@ SNIPPETS = (
     b"13/01/2024, 10:00 - ", b"31/02/2024, 25:61 - ", b"[1/2/24, 1:02:03 PM] ", b" added ",
     b" left", b"@447700900123", b"<Media omitted>", b"IMG-20240101-WA0001.jpg (file attached)",
 )  # fmt: skip
+DAMAGE = Recipe((insert(SNIPPETS), delete(40), truncate, duplicate(200), overwrite()),
+                rounds=(1, 8), weights=(0.35, 0.2, 0.05, 0.2, 0.2))
+"""One to eight of: a WhatsApp-shaped snippet inserted, up to 40 bytes cut, the end cut off,
+up to 200 of the chat's own bytes copied elsewhere, one byte overwritten."""
 
 
 @pytest.fixture(scope="module")
@@ -107,24 +111,6 @@ def damage_telegram(document: dict[str, Any], rng: random.Random) -> dict[str, A
     return damaged
 
 
-def damage_bytes(data: bytes, rng: random.Random) -> bytes:
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 8)):
-        roll, at = rng.random(), rng.randrange(len(out) + 1)
-        if roll < 0.35:
-            out[at:at] = rng.choice(SNIPPETS)
-        elif roll < 0.55:
-            del out[at : at + rng.randint(1, 40)]
-        elif roll < 0.6:
-            del out[at:]
-        elif roll < 0.8:
-            start = rng.randrange(len(out) + 1)
-            out[at:at] = out[start : start + rng.randint(1, 200)]
-        elif at < len(out):
-            out[at] = rng.randrange(256)
-    return bytes(out)
-
-
 def test_telegram_fields_of_any_type(exports: dict[str, Path], tmp_path: Path) -> None:
     document = json.loads(exports["telegram-desktop"].read_text("utf-8"))
     rng = random.Random(SEED)
@@ -139,11 +125,10 @@ def test_telegram_fields_of_any_type(exports: dict[str, Path], tmp_path: Path) -
 @pytest.mark.parametrize("layout", ["whatsapp-android-en", "whatsapp-ios-es"])
 def test_whatsapp_damaged_bytes(exports: dict[str, Path], tmp_path: Path, layout: str) -> None:
     data = exports[layout].read_bytes()
-    rng = random.Random(SEED)
     refused = 0
-    for index in range(CASES):
+    for index, damaged in enumerate(DAMAGE.mutants(data, SEED, CASES)):
         path = tmp_path / f"case{index}.txt"
-        path.write_bytes(damage_bytes(data, rng))
+        path.write_bytes(damaged)
         said = read_all(path)
         refused += bool(said) and said[0].startswith("refused: ")
     # Every case ran to a result or a one-line refusal (`read_all`). About half the copies get
@@ -287,17 +272,17 @@ def test_nul_characters_import(
     assert sorted(set(texts)) == ["ok", "ok\ufffd", "sal\ufffdaam"] and "Ali\ufffd" in names
 
 
-def zipped_chat() -> bytearray:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr("WhatsApp Chat with X.txt", "13/01/2024, 10:00 - Ali: hi\n" * 10)
-    return bytearray(buffer.getvalue())
+CHAT_TEXT = "WhatsApp Chat with X.txt"
+
+
+def zipped_chat() -> bytes:
+    return zipped({CHAT_TEXT: b"13/01/2024, 10:00 - Ali: hi\n" * 10}, zipfile.ZIP_STORED)
 
 
 def test_zip_with_misplaced_directory(tmp_path: Path) -> None:
     """The end record puts the directory 100 bytes later than it is: zipfile seeks before
     the start of the file (OSError)."""
-    data = zipped_chat()
+    data = bytearray(zipped_chat())
     end = data.rfind(b"PK\x05\x06")
     struct.pack_into("<I", data, end + 16, struct.unpack_from("<I", data, end + 16)[0] + 100)
     (tmp_path / "chat.zip").write_bytes(data)
@@ -306,10 +291,7 @@ def test_zip_with_misplaced_directory(tmp_path: Path) -> None:
 
 
 def test_encrypted_zip(tmp_path: Path) -> None:
-    data = zipped_chat()
-    data[6] |= 1  # the encryption flag, in the local header and the directory
-    data[data.find(b"PK\x01\x02") + 8] |= 1
-    (tmp_path / "chat.zip").write_bytes(data)
+    (tmp_path / "chat.zip").write_bytes(encrypted(zipped_chat(), CHAT_TEXT))
     with pytest.raises(ChatParseError, match=r"cannot read WhatsApp Chat with X\.txt in the zip"
                                              r" \(.*encrypted"):  # fmt: skip
         parse(tmp_path / "chat.zip")
@@ -331,9 +313,6 @@ def test_text_longer_than_any_wording_is_not_tried_as_one(tmp_path: Path) -> Non
                    "utf-8")  # fmt: skip
     _, said = parse(ios, date_order="dmy").records
     assert isinstance(said, Message) and said.text == f"{name} left"
-
-
-CHAT_TEXT = "WhatsApp Chat with X.txt"
 
 
 @pytest.mark.parametrize(("build", "named"), [

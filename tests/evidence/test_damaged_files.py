@@ -16,8 +16,7 @@ import tarfile
 import threading
 import warnings
 import zipfile
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -43,13 +42,20 @@ from nigehbaan.evidence.metadata import read_metadata
 from nigehbaan.evidence.models import PATH_LENGTH, CaseItem, EvidenceItem, IngestRefusal
 from nigehbaan.evidence.source import MediaSource
 from nigehbaan.evidence.store import open_vault
+from tests.mutations import (
+    Recipe,
+    extreme,
+    insert_random,
+    overwrite,
+    swap_header,
+    truncate,
+)
 from tests.support import Account
+from tests.zip_bombs import raw_zip, zipped
 
 SEED = 20261129
 MUTANTS = 6
 """Damaged copies of each kind of input."""
-
-Mutation = Callable[[bytes, random.Random], bytes]
 
 
 def _picture(rng: random.Random, width: int = 48, height: int = 32) -> Image.Image:
@@ -98,14 +104,6 @@ def _video() -> bytes:
     return out.getvalue()
 
 
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
 def _tar(members: list[tuple[str, bytes]], encoding: str = "utf-8") -> bytes:
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT,
@@ -117,63 +115,17 @@ def _tar(members: list[tuple[str, bytes]], encoding: str = "utf-8") -> bytes:
     return out.getvalue()
 
 
-def _raw_zip(name: bytes, data: bytes, *, flags: int = 0, method: int = 0,
-             declared: int | None = None) -> bytes:
-    """One stored member written by hand, so its header can say what zipfile would not."""
-    crc, size = zlib.crc32(data), len(data) if declared is None else declared
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0, crc,
-                        len(data), size, len(name), 0) + name + data
-    central = struct.pack("<4sBBHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 0, 20, flags, method, 0,
-                          0, crc, len(data), size, len(name), 0, 0, 0, 0, 0, 0) + name
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local), 0)
-    return local + central + end
-
-
-def _truncate(data: bytes, rng: random.Random) -> bytes:
-    return data[:rng.randrange(len(data))]
-
-
-def _overwrite(data: bytes, rng: random.Random) -> bytes:
-    damaged = bytearray(data)
-    for _ in range(rng.randint(1, 16)):
-        damaged[rng.randrange(len(damaged))] = rng.randrange(256)
-    return bytes(damaged)
-
-
-def _insert(data: bytes, rng: random.Random) -> bytes:
-    at = rng.randrange(len(data) + 1)
-    return data[:at] + rng.randbytes(rng.randint(1, 64)) + data[at:]
-
-
-def _extreme(data: bytes, rng: random.Random) -> bytes:
-    """A 32-bit field somewhere set to a boundary: sizes, counts, dimensions, offsets."""
-    damaged = bytearray(data)
-    at = rng.randrange(max(1, len(damaged) - 4))
-    damaged[at:at + 4] = rng.choice([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00",
-                                     b"\x7f\xff\xff\xff"])
-    return bytes(damaged)
-
-
 HEADERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"II*\x00", b"RIFF\0\0\0\0WEBP",
            b"\0\0\0\x18ftypheic", b"\0\0\0\x18ftypisom", b"\x1a\x45\xdf\xa3", b"PK\x03\x04",
            b"\x1f\x8b")
-
-
-def _swap_header(data: bytes, rng: random.Random) -> bytes:
-    header = rng.choice(HEADERS)
-    return header + data[len(header):]
-
-
-MUTATIONS: tuple[Mutation, ...] = (_truncate, _overwrite, _insert, _extreme, _swap_header)
+DAMAGE = Recipe((truncate, overwrite(16), insert_random(64), extreme, swap_header(HEADERS)),
+                rounds=(1, 3))
+"""One to three of: the end cut off, up to 16 bytes overwritten, up to 64 random bytes
+inserted, a 32-bit field set to a boundary, another format's signature put first."""
 
 
 def _mutants(data: bytes, label: str) -> Iterator[bytes]:
-    for index in range(MUTANTS):
-        rng = random.Random(f"{SEED}/{label}/{index}")
-        damaged = data
-        for _ in range(rng.randint(1, 3)):
-            damaged = rng.choice(MUTATIONS)(damaged, rng) or b"\x00"
-        yield damaged
+    return DAMAGE.mutants(data, f"{SEED}/{label}", MUTANTS)
 
 
 def _inputs() -> dict[str, bytes]:
@@ -183,7 +135,7 @@ def _inputs() -> dict[str, bytes]:
                  for fmt in ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "HEIF")}
     originals["clip.mp4"] = _video()
     members = [(f"dcim/{name}", data) for name, data in originals.items()]
-    originals["export.zip"] = _zip(members)
+    originals["export.zip"] = zipped(dict(members))
     originals["export.tar"] = _tar(members)
     originals["export.tar.gz"] = gzip.compress(originals["export.tar"], mtime=0)
     files = dict(originals)
@@ -191,7 +143,7 @@ def _inputs() -> dict[str, bytes]:
         for index, damaged in enumerate(_mutants(data, name)):
             files[f"damaged-{index}-{name}"] = damaged
     rng = random.Random(SEED)
-    files["damaged-members.zip"] = _zip([(n, next(_mutants(d, f"in-{n}"))) for n, d in members])
+    files["damaged-members.zip"] = zipped({n: next(_mutants(d, f"in-{n}")) for n, d in members})
     files["garbage.mp4"] = b"\0\0\0\x18ftypisom" + rng.randbytes(3000)
     files["garbage.mkv"] = b"\x1a\x45\xdf\xa3" + rng.randbytes(3000)
     return files
@@ -265,9 +217,9 @@ def test_corrupt_deflate_member_is_refused_not_fatal(
         tmp_path: Path, pool: ThreadPoolExecutor) -> None:
     """zlib.error is not an OSError: it ended the whole ingest."""
     good = _encoded(_picture(random.Random(1)), "PNG")
-    bad = _raw_zip(b"bad.bin", b"\xff" * 100, method=zipfile.ZIP_DEFLATED, declared=1000)
+    bad = raw_zip(b"bad.bin", b"\xff" * 100, method=zipfile.ZIP_DEFLATED, declared=1000)
     found, refused = _one_file(factory, settings, accounts["investigator"], tmp_path, pool,
-                               "outer.zip", _zip([("bad.zip", bad), ("good.png", good)]))
+                               "outer.zip", zipped({"bad.zip": bad, "good.png": good}))
     assert refused["outer.zip/bad.zip/bad.bin"].startswith("unreadable member: error: ")
     assert "outer.zip/good.png" in found and "outer.zip/bad.zip" in found
 
@@ -276,7 +228,7 @@ def test_zip_name_flagged_utf8_but_not_is_refused_not_fatal(
         factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
         tmp_path: Path, pool: ThreadPoolExecutor) -> None:
     """zipfile raises UnicodeDecodeError (a ValueError) while reading the directory."""
-    data = _raw_zip(b"\xff\xfephoto.jpg", b"x", flags=0x800)
+    data = raw_zip(b"\xff\xfephoto.jpg", b"x", flags=0x800)
     _found, refused = _one_file(factory, settings, accounts["investigator"], tmp_path, pool,
                                 "names.zip", data)
     assert refused["names.zip"].startswith("unreadable zip archive: UnicodeDecodeError")
@@ -287,7 +239,7 @@ def test_zip_member_without_a_name_is_refused(
         tmp_path: Path, pool: ThreadPoolExecutor) -> None:
     """`ZipInfo.is_dir` indexes the last character: IndexError on an empty name."""
     _found, refused = _one_file(factory, settings, accounts["investigator"], tmp_path, pool,
-                                "empty.zip", _raw_zip(b"", b"content"))
+                                "empty.zip", raw_zip(b"", b"content"))
     assert refused == {"empty.zip/": "empty name"}
 
 

@@ -23,6 +23,7 @@ from nigehbaan.core.errors import Invalid
 from nigehbaan.matching import lists
 from nigehbaan.matching.lists import ListOptions
 from nigehbaan.matching.models import HashEntry, HashImportRow, HashList, HashListVersion
+from tests.mutations import Recipe, delete, insert, overwrite, truncate
 
 SEED = 20261129
 CASES = 50
@@ -100,23 +101,13 @@ def _vics_types(rng: random.Random) -> str:
     return text
 
 
-def _damage(rng: random.Random, data: bytes) -> bytes:
-    damaged = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        at = rng.randrange(len(damaged) + 1)
-        operation = rng.randrange(5)
-        if operation == 0:
-            damaged[at:at] = bytes([rng.choice([0, 10, 13, 34, 44, 123, 0xC3, 0xFF])])
-        elif operation == 1:
-            del damaged[at:at + 1]
-        elif operation == 2 and at < len(damaged):
-            damaged[at] = rng.randrange(256)
-        elif operation == 3:
-            del damaged[at:]
-        else:
-            damaged[at:at] = rng.choice([b"\x00", b"\\u0000", b"x" * 300, b"9" * 400,
-                                         b",,", b'"', b"1e999", b"\xef\xbb\xbf"])
-    return bytes(damaged)
+DAMAGE = Recipe((insert([bytes([b]) for b in (0, 10, 13, 34, 44, 123, 0xC3, 0xFF)]), delete(1),
+                 overwrite(), truncate,
+                 insert([b"\x00", b"\\u0000", b"x" * 300, b"9" * 400, b",,", b'"', b"1e999",
+                         b"\xef\xbb\xbf"])),
+                rounds=(1, 4))
+"""One to four of: a NUL, line break, quote, comma, brace or stray UTF-8 byte inserted, one
+byte cut, one overwritten, the end cut off, a longer troublesome snippet inserted."""
 
 
 GENERATED: dict[str, tuple[str, Callable[[random.Random], str], bool]] = {
@@ -168,7 +159,7 @@ def test_damaged_lists_import_or_fail_in_one_line(
     for case in range(CASES):
         data = generate(rng).encode("utf-8", "surrogatepass")
         path = tmp_path / f"{case}.list"
-        path.write_bytes(_damage(rng, data) if damage else data)
+        path.write_bytes(DAMAGE.damage(data, rng) if damage else data)
         try:
             report = _import(db, operator, path, name=f"sweep-{sweep}-{case}", format=fmt,
                              version="1", scheme="vics-us" if fmt == "csv" else "")

@@ -17,6 +17,7 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.referrals.attribution import countries_of
 from nigehbaan.synth import load, scenario
 from tests.cli.runner import run
+from tests.mutations import flipped
 from tests.support import Account
 from tests.zip_bombs import quoted_overlap, zipped
 
@@ -48,10 +49,9 @@ def test_synthetic_package_is_built_verified_and_refused_after_one_changed_byte(
     run(cli, "referral", "key", "--out", str(key))
     verified = run(cli, "referral", "verify", str(out), "--key", str(key))
     assert "intact" in verified and built["key_fingerprint"] in verified
-    data = bytearray(out.read_bytes())
-    data[len(data) // 2] ^= 0x20
+    data = out.read_bytes()
     altered = tmp_path / "altered.zip"
-    altered.write_bytes(bytes(data))
+    altered.write_bytes(flipped(data, len(data) // 2, 0x20))
     refused = run(cli, "referral", "verify", str(altered), "--key", str(key), code=1)
     assert refused.startswith(f"error: {altered}: refused: ")
     assert "SHA-256 does not match" in refused or "damaged" in refused

@@ -35,6 +35,7 @@ from nigehbaan.referrals.models import InboundReport, IpCapture, ReportedFile
 from nigehbaan.referrals.package import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE, VERSION
 from nigehbaan.referrals.platform.importer import import_report
 from nigehbaan.referrals.schemas import IncomingReferralIn
+from tests.mutations import Recipe, delete, insert, overwrite, truncate
 from tests.support import Account
 from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb
 
@@ -68,21 +69,10 @@ XML_TRICKS = [
     b'<a:report xmlns:a="urn:x" id="1"/>']
 CASES = 70
 """Mutated copies per input kind: enough to meet every crash the sweep found, in seconds."""
-
-
-def _bytes(data: bytes, rng: random.Random) -> bytes:
-    damaged = bytearray(data)
-    where = rng.randrange(len(damaged) + 1)
-    match rng.choice(["insert", "delete", "overwrite", "truncate"]):
-        case "insert":
-            damaged[where:where] = bytes(rng.choice(b'\x00"<{\xff\x80&[\\,') for _ in range(3))
-        case "delete":
-            del damaged[where:where + rng.randint(1, 20)]
-        case "overwrite":
-            damaged[where:where + 1] = bytes([rng.randrange(256)])
-        case _:
-            del damaged[where:]
-    return bytes(damaged)
+DAMAGE = Recipe((insert([bytes([b]) for b in b'\x00"<{\xff\x80&[\\,'], pieces=3), delete(20),
+                 overwrite(), truncate))
+"""One of: three bytes that start or break JSON, XML or UTF-8 inserted, up to 20 bytes cut,
+one byte overwritten, the end cut off."""
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -118,14 +108,14 @@ def _json_doc(document: Any, rng: random.Random) -> Any:
 
 def _json(rng: random.Random) -> bytes:
     if rng.random() < 0.3:
-        return _bytes(JSON_REPORT, rng)
+        return DAMAGE.damage(JSON_REPORT, rng)
     return json.dumps(_json_doc(json.loads(JSON_REPORT), rng)).encode()
 
 
 def _xml(rng: random.Random) -> bytes:
     chance = rng.random()
     if chance < 0.25:
-        return _bytes(XML_REPORT, rng)
+        return DAMAGE.damage(XML_REPORT, rng)
     if chance < 0.3:
         return rng.choice(XML_TRICKS)
     root = ET.fromstring(XML_REPORT)
@@ -180,7 +170,7 @@ def _compressed(method: int) -> bytes:
 def _damaged_package(rng: random.Random) -> bytes:
     chance = rng.random()
     if chance < 0.35:
-        return _bytes(_package(), rng)
+        return DAMAGE.damage(_package(), rng)
     if chance < 0.7:
         manifest = json.loads(zipfile.ZipFile(io.BytesIO(_package())).read(MANIFEST))
         return _package(manifest=json.dumps(_json_doc(manifest, rng)).encode())
@@ -189,7 +179,7 @@ def _damaged_package(rng: random.Random) -> bytes:
     if chance < 0.9:
         return _package(manifest=rng.choice([b"\xff\xfe", b"[]", b"9" * 5000, b'{"a": ' * 50000]))
     method = rng.choice([zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
-    return _bytes(_compressed(method), rng)
+    return DAMAGE.damage(_compressed(method), rng)
 
 
 def _one_line(error: DomainError) -> bool:
@@ -317,15 +307,18 @@ def test_an_identifier_too_long_to_store_is_kept_in_the_notes(
     assert sum("longer than an identifier" in w for w in report.warnings) == 2
 
 
+@pytest.mark.parametrize(("address", "message"), [
+    pytest.param("", "person 1 ip events[0].address: '' is not an IP address", id="empty"),
+    pytest.param("fe80::1%" + "e" * 60, "person 1 ip events[0].address: 'fe80::1%eee",
+                 id="zone-too-long"),
+])
 def test_an_unusable_ip_address_is_refused_by_name(
-        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account]) -> None:
-    for address, message in [
-            ("", "person 1 ip events[0].address: '' is not an IP address"),
-            ("fe80::1%" + "e" * 60, "person 1 ip events[0].address: 'fe80::1%eee")]:
-        def change(document: dict[str, Any], address: str = address) -> None:
-            _person(document)["ipCaptureEvents"][0]["ipAddress"] = address
-        data = _report(change)
-        assert message in _refused(factory, settings, accounts["investigator"].actor, data)
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        address: str, message: str) -> None:
+    def change(document: dict[str, Any]) -> None:
+        _person(document)["ipCaptureEvents"][0]["ipAddress"] = address
+    data = _report(change)
+    assert message in _refused(factory, settings, accounts["investigator"].actor, data)
 
 
 def test_a_long_event_name_is_cut_to_its_column(
@@ -398,18 +391,24 @@ def test_a_report_id_longer_than_its_column_still_finds_the_duplicate(
 
 
 NUMBERS = [
-    (JSON_REPORT.replace(b'"port": 443', b'"port": Infinity'), "Infinity is not a JSON value"),
-    (JSON_REPORT.replace(b'"disabled"', b"NaN"), "NaN is not a JSON value"),
-    (JSON_REPORT.replace(b'"disabled"', b"9" * 5000), "a number has too many digits"),
-    (JSON_REPORT.replace(b'"port": 443', b'"port": 1e999'), "'inf' is not a port number"),
-    (JSON_REPORT.replace(b'"firstName": "Test"', b'"age": 1e999'), "'inf' is not an age"),
+    pytest.param(JSON_REPORT.replace(b'"port": 443', b'"port": Infinity'),
+                 "Infinity is not a JSON value", id="infinity"),
+    pytest.param(JSON_REPORT.replace(b'"disabled"', b"NaN"), "NaN is not a JSON value",
+                 id="nan"),
+    pytest.param(JSON_REPORT.replace(b'"disabled"', b"9" * 5000),
+                 "a number has too many digits", id="too-many-digits"),
+    pytest.param(JSON_REPORT.replace(b'"port": 443', b'"port": 1e999'),
+                 "'inf' is not a port number", id="port-overflows"),
+    pytest.param(JSON_REPORT.replace(b'"firstName": "Test"', b'"age": 1e999'),
+                 "'inf' is not an age", id="age-overflows"),
 ]
 
 
+@pytest.mark.parametrize(("text", "message"), NUMBERS)
 def test_numbers_json_cannot_hold_are_refused_by_name(
-        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account]) -> None:
-    for text, message in NUMBERS:
-        assert message in _refused(factory, settings, accounts["investigator"].actor, text)
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        text: bytes, message: str) -> None:
+    assert message in _refused(factory, settings, accounts["investigator"].actor, text)
 
 
 def test_xml_without_a_byte_order_mark_in_utf16_is_refused(
@@ -446,7 +445,8 @@ def test_a_handle_too_long_with_its_platform_is_refused_by_name(
     subject = {**REFERRAL["subjects"][0],
                "identifiers": [{"kind": "handle", "value": "h" * 195, "platform": "telegram"}]}
     draft = IncomingReferralIn.model_validate({**REFERRAL, "subjects": [subject]})
-    with pytest.raises(Invalid, match=r"^subjects\[0\]\.identifiers\[0\]: 'h{40}…' is longer"), \
+    with pytest.raises(Invalid, match=r"^subjects\[0\]\.identifiers\[0\]\.value: 'h{100}'… "
+                                      r"\(195 characters\) is longer"), \
             transaction(factory) as session:
         receive_referral(session, accounts["investigator"].actor, draft, settings)
     with transaction(factory) as session:

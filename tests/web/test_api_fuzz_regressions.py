@@ -10,21 +10,13 @@ from httpx2 import Response
 from sqlalchemy.exc import DataError
 
 from nigehbaan.cases import queries
-from tests.support import Account
+from tests.support import Account, open_case, upload_chat
 
 GOOD_CHAT = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"
              "13/03/2023, 09:13 - You added +92 300 1234567\n"
              "13/03/2023, 09:14 - +92 300 1234567: hello everyone\n")
 TOO_BIG = 99_999_999_999
 """Larger than an `Integer` key: PostgreSQL refused the query itself."""
-
-
-def _case(client: TestClient, account: Account) -> str:
-    made = client.post("/api/v1/cases", json={"title": "Seized phone", "channel": "walk_in"},
-                       headers=account.headers)
-    assert made.status_code == 201, made.text
-    reference: str = made.json()["reference"]
-    return reference
 
 
 def _refused(response: Response, status: int, starts: str, *words: str) -> str:
@@ -52,7 +44,7 @@ def test_record_id_out_of_range_is_422_naming_it(client: TestClient,
                                                  accounts: dict[str, Account], method: str,
                                                  path: str, name: str) -> None:
     inv = accounts["investigator"]
-    url = path.format(ref=_case(client, inv), big=TOO_BIG)
+    url = path.format(ref=open_case(client, inv), big=TOO_BIG)
     bodies = {"confirmation": {}, "moves": {"to": "approved", "reason": "checked"},
               "media-approval": {"reason": "checked"},
               "identifiers": {"kind": "phone", "value": "03001234567"}}
@@ -64,7 +56,7 @@ def test_record_id_out_of_range_is_422_naming_it(client: TestClient,
 def test_attribution_person_id_out_of_range_is_422(client: TestClient,
                                                    accounts: dict[str, Account]) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
+    ref = open_case(client, inv)
     response = client.post(f"/api/v1/cases/{ref}/attributions", headers=inv.headers,
                            json={"person_id": TOO_BIG, "country": "ES", "reason": "seen"})
     _refused(response, 422, "person_id:")
@@ -89,24 +81,31 @@ def test_nul_in_a_case_is_422_and_nothing_is_written(client: TestClient,
     assert client.get("/api/v1/cases", headers=inv.headers).json() == []
 
 
+@pytest.mark.parametrize(("path", "body", "field"), [
+    pytest.param("/api/v1/cases/{ref}/moves", {"to": "inquiry", "reason": "called\u0000"},
+                 "reason:", id="case-move"),
+    pytest.param("/api/v1/cases/{ref}/persons", {"role": "suspect", "notes": "x\u0000"},
+                 "notes:", id="person"),
+    pytest.param("/api/v1/cases/{ref}/referrals", {"country": "ES", "note": "n\u0000"},
+                 "note:", id="referral"),
+    pytest.param("/api/v1/cases/{ref}/matches/1/confirmation", {"category": "a\u0000"},
+                 "category:", id="match-confirmation"),
+    pytest.param(f"/api/v1/cases/{{ref}}/evidence/{'a' * 64}/review", {"category": "a\u0000"},
+                 "category:", id="evidence-review"),
+    pytest.param(f"/api/v1/evidence/{'a' * 64}/view", {"reason": "looking\u0000"}, "reason:",
+                 id="evidence-view"),
+    pytest.param("/api/v1/referrals/incoming", {"agency": "Policia\u0000", "country": "ES"},
+                 "agency:", id="incoming-referral"),
+    pytest.param("/api/v1/auth/token", {"username": "investigator\u0000", "password": "x"},
+                 "username:", id="token"),
+])
 def test_nul_in_other_bodies_is_422_naming_the_field(client: TestClient,
-                                                     accounts: dict[str, Account]) -> None:
+                                                     accounts: dict[str, Account], path: str,
+                                                     body: dict[str, str], field: str) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    cases = [
-        (f"/api/v1/cases/{ref}/moves", {"to": "inquiry", "reason": "called\u0000"}, "reason:"),
-        (f"/api/v1/cases/{ref}/persons", {"role": "suspect", "notes": "x\u0000"}, "notes:"),
-        (f"/api/v1/cases/{ref}/referrals", {"country": "ES", "note": "n\u0000"}, "note:"),
-        (f"/api/v1/cases/{ref}/matches/1/confirmation", {"category": "a\u0000"}, "category:"),
-        (f"/api/v1/cases/{ref}/evidence/{'a' * 64}/review", {"category": "a\u0000"},
-         "category:"),
-        (f"/api/v1/evidence/{'a' * 64}/view", {"reason": "looking\u0000"}, "reason:"),
-        ("/api/v1/referrals/incoming", {"agency": "Policia\u0000", "country": "ES"}, "agency:"),
-        ("/api/v1/auth/token", {"username": "investigator\u0000", "password": "x"},
-         "username:"),
-    ]
-    for url, body, field in cases:
-        _refused(client.post(url, json=body, headers=inv.headers), 422, field, "NUL")
+    ref = open_case(client, inv)
+    url = path.format(ref=ref)
+    _refused(client.post(url, json=body, headers=inv.headers), 422, field, "NUL")
     shown = client.get(f"/api/v1/cases/{ref}", headers=inv.headers).json()
     assert shown["status"] == "received" and shown["persons"] == []
 
@@ -122,7 +121,7 @@ def test_nul_in_other_bodies_is_422_naming_the_field(client: TestClient,
 def test_nul_in_path_or_query_is_422(client: TestClient, accounts: dict[str, Account],
                                      path: str, where: str) -> None:
     inv = accounts["investigator"]
-    url = path.format(ref=_case(client, inv)) if "{ref}" in path else path
+    url = path.format(ref=open_case(client, inv)) if "{ref}" in path else path
     _refused(client.get(url, headers=inv.headers), 422, where, "NUL")
 
 
@@ -186,10 +185,8 @@ def test_validation_errors_do_not_echo_the_password(client: TestClient) -> None:
 def test_odd_chat_file_names_are_spooled(client: TestClient, accounts: dict[str, Account],
                                          filename: str) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    response = client.post(f"/api/v1/cases/{ref}/chats", headers=inv.headers,
-                           params={"filename": filename, "date_order": "dmy"},
-                           content=GOOD_CHAT.encode())
+    ref = open_case(client, inv)
+    response = upload_chat(client, inv, ref, filename, GOOD_CHAT.encode(), date_order="dmy")
     assert response.status_code == 201, response.text
 
 
@@ -268,10 +265,8 @@ def test_statute_catalogue_still_names_missing_parts(client: TestClient,
 def test_nul_in_a_chat_decision_is_422(client: TestClient,
                                        accounts: dict[str, Account]) -> None:
     inv = accounts["investigator"]
-    ref = _case(client, inv)
-    made = client.post(f"/api/v1/cases/{ref}/chats", headers=inv.headers,
-                       params={"filename": "chat.txt", "date_order": "dmy"},
-                       content=GOOD_CHAT.encode())
+    ref = open_case(client, inv)
+    made = upload_chat(client, inv, ref, "chat.txt", GOOD_CHAT.encode(), date_order="dmy")
     assert made.status_code == 201, made.text
     group = made.json()["group"]["id"]
     base = f"/api/v1/cases/{ref}/chats/{group}/members"
