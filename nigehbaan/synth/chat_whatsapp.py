@@ -141,7 +141,7 @@ class WaWriter:
         if isinstance(part, str):
             return part
         if isinstance(part, Mention):
-            return "@" + members[part.member].digits
+            return self.mention(members[part.member])
         if isinstance(part, NumberText):
             return format_number(members[part.member].phone)
         if isinstance(part, Link):
@@ -150,6 +150,14 @@ class WaWriter:
             earlier = when - timedelta(minutes=part.minutes_back)
             return f"{self.layout.header(earlier)}{part.name}: {part.text}"
         raise TypeError(f"unknown message part {part!r}")
+
+    def mention(self, member: Member) -> str:
+        """iOS layouts mention as newer exports do, by the name the phone shows between isolate
+        marks (a push name as `~Name`); Android keeps the older `@digits`, so both are made."""
+        if not self.layout.ios or member.index == 0:
+            return "@" + member.digits
+        label = self.labels.header[member.index]
+        return f"@\u2068{'~' + label[2:] if label.startswith('~ ') else label}\u2069"
 
     def event(self, when: datetime, event: SystemEvent) -> str:
         text = self.event_text(event)

@@ -24,11 +24,13 @@ CODES = ("created_group", "renamed_group", "admin", "added_members", "add_burst"
          "requested_meeting", "posted_group_links", "removed_members", "never_posted",
          "left_soon", "addressed_by_requests", "number_posted_by_others", "central_position")
 FLOORS = {"admin": 0.33, "joined_by_link": 0.8, "shared_media": 0.9, "never_posted": 0.9,
-          "left_soon": 0.5}
+          "left_soon": 0.5, "number_posted_by_others": 0.6}
 """Codes the export cannot always show, or this test cannot always map: planted co-admins who
 only add members (no export line shows their rights); members whose display name two people
-share on Telegram (kept apart, so the truth cannot be mapped by name); and a contact saved as
-`Name: Work`, whose Android join line the parser reads as a message of `Name`."""
+share on Telegram (kept apart, so the truth cannot be mapped by name); a contact saved as
+`Name: Work`, whose Android join line the parser reads as a message of `Name`; and the number
+of a saved contact posted in an iOS group, where mentions name the contact too, so nothing in
+the export ties that number to that name."""
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +157,25 @@ def test_pattern_lists_catch_every_planted_request_and_no_chit_chat() -> None:
     assert [p for p in all_request_phrases() if not patterns.find(p)] == []
     assert [c for lines in CHIT_CHAT.values() for c in lines if patterns.find(c)] == []
     assert patterns.find("Join: HTTPS://chat.whatsapp.com/AbC123")[0].pattern.kind == "group_link"
+
+
+def test_named_mentions_address_the_member_and_post_no_number(tmp_path: Path) -> None:
+    """A request that mentions a saved contact by name (`@<isolate>Sana<isolate>`, as newer
+    exports write it) addresses that member; mentioning an unsaved number by name speaks to
+    its owner and does not count as their number posted, while the number typed plainly does."""
+    path = tmp_path / "_chat.txt"
+    fsi, pdi = "\u2068", "\u2069"
+    path.write_text("\n".join([
+        "[13/03/2023, 14:00:00] Sana: hi",
+        "[13/03/2023, 14:00:30] +92 300 1111111: salaam",
+        "[13/03/2023, 14:00:40] +92 300 2222222: hello",
+        f"[13/03/2023, 14:01:00] Kamran: @{fsi}Sana{pdi} send me your pics",
+        f"[13/03/2023, 14:02:00] Kamran: @{fsi}+92 300 1111111{pdi} welcome",
+        "[13/03/2023, 14:03:00] Kamran: call her on +92 300 2222222",
+    ]) + "\n", "utf-8")
+    members = {m.person.key: m for m in run(path).members.values()}
+    codes = {key: {i.code for i in m.indicators} for key, m in members.items()}
+    assert "addressed_by_requests" in codes["name:Sana"]
+    assert members["name:Sana"].triage.category == "possible_victim"
+    assert "number_posted_by_others" not in codes["tel:+923001111111"]
+    assert "number_posted_by_others" in codes["tel:+923002222222"]

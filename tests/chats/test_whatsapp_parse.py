@@ -417,6 +417,33 @@ def test_ios_push_names_are_one_member_apart_from_numbers(tmp_path: Path) -> Non
     assert push.labels == ("Nadia",) and push.messages == 3 and push.events_as_actor == 2
 
 
+FSI, PDI = "\u2068", "\u2069"
+
+
+def test_named_mentions_point_at_the_member_the_header_names(tmp_path: Path) -> None:
+    """Newer exports write `@<isolate>Name<isolate>`: a saved contact, a push name (`~Nadia`)
+    or an unsaved number, each the same member as in a header; `@digits` still works beside."""
+    export = parse(write(tmp_path, "_chat.txt", [
+        "[13/03/2023, 14:00:00] Nadia: hi",
+        "[13/03/2023, 14:00:30] ~ Sara: hello",
+        "[13/03/2023, 14:01:00] +92 300 1111111: salaam",
+        f"[13/03/2023, 14:02:00] Ali: @{FSI}Nadia{PDI} and @{FSI}~Sara{PDI}, send pics",
+        f"[13/03/2023, 14:03:00] Ali: @{FSI}+92 300 1111111{PDI} @923002222222 and "
+        f"@{FSI}Bilal Shop{PDI}",
+        f"[13/03/2023, 14:04:00] Ali: an empty @{FSI}{PDI} and an unclosed @{FSI}Nadia",
+    ]))  # fmt: skip
+    nadia, sara, number, first, second, none = messages(export.records)
+    assert [m.key for m in first.mentions] == ["name:Nadia", "name:~Sara"]
+    assert first.mentions[0] is nadia.sender and first.mentions[1] is sara.sender
+    assert [m.key for m in second.mentions] == ["tel:+923001111111", "tel:+923002222222",
+                                               "name:Bilal Shop"]  # fmt: skip
+    assert number.sender is not None and second.mentions[0] is number.sender
+    assert none.mentions == ()
+    mentioned = {m.ref.key: m.mentioned for m in export.members}
+    assert mentioned["name:Nadia"] == 1 and mentioned["name:~Sara"] == 1
+    assert mentioned["name:Bilal Shop"] == 1 and mentioned["name:Ali"] == 0
+
+
 ANDROID_COLON_NAMES = [
     "13/03/2023, 14:00 - Nadia: hi all",
     "13/03/2023, 14:02 - Nadia: Work joined using this group's invite link",

@@ -263,6 +263,11 @@ def _wa_checks(member: MemberTruth) -> dict[str, Callable[[str], bool]]:
     def named(line: str) -> bool:
         return any(n in line for n in member["display_names"])
 
+    def mentioned(line: str) -> bool:
+        """`@digits` on Android; iOS writes the name the phone shows between isolate marks."""
+        names = [n.replace("~ ", "~", 1) for n in member["display_names"]]
+        return f"@{digits} " in line or any(f"@\u2068{n}\u2069 " in line for n in names)
+
     media = REQUEST_MEDIA
     meeting = REQUEST_MEETING
     return {
@@ -272,7 +277,7 @@ def _wa_checks(member: MemberTruth) -> dict[str, Callable[[str], bool]]:
             p in line for ps in media.values() for p in ps),
         "requested_meeting": lambda line: _has_sender(line, member) and any(
             p in line for ps in meeting.values() for p in ps),
-        "addressed_by_requests": lambda line: f"@{digits} " in line and any(
+        "addressed_by_requests": lambda line: mentioned(line) and any(
             p in line for p in all_request_phrases()),
         "number_posted_by_others": lambda line: digits in re.sub(r"\D", "", line.split(": ")[-1])
         and "@" not in line,

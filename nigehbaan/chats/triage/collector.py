@@ -17,6 +17,7 @@ from nigehbaan.chats.identity import Seen
 from nigehbaan.chats.members import phone_identity
 from nigehbaan.chats.model import EventKind, Media, MemberRef, Message, Record, SystemEvent
 from nigehbaan.chats.triage.patterns import PatternSet, default_patterns
+from nigehbaan.chats.whatsapp.body import NAMED_MENTION
 
 _NUMBER = re.compile(r"(?<![\w@+])\+?\d[\d \-().\u00a0]{6,18}\d")
 _DIGIT = re.compile(r"\d")
@@ -193,7 +194,10 @@ class Collector:
             self.edges.append(Edge("reshared", key, first[0], position))
 
     def _numbers(self, key: str, msg: Message) -> None:
-        for found in _NUMBER.finditer(msg.text):
+        """Numbers written in the text; a mention of a number (`@923001234567`, or newer
+        `@\u2068+92 300 1234567\u2069`) speaks to its owner and is not their number posted."""
+        text = NAMED_MENTION.sub(" ", msg.text) if "\u2068" in msg.text else msg.text
+        for found in _NUMBER.finditer(text):
             phone = phone_identity(found.group(0), self.default_region)
             if phone is not None and f"tel:{phone[0]}" != key:
                 ref = MemberRef(f"tel:{phone[0]}", found.group(0), phone[0], phone[1])

@@ -15,11 +15,15 @@ from pathlib import PurePosixPath
 from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import Media, MediaKind, MemberRef, Message
 from nigehbaan.chats.whatsapp.locale import locales
+from nigehbaan.chats.whatsapp.names import clean_label
 
 _ANDROID_FILE = re.compile(r"(?P<file>[^<>\s][^<>]*?\.\w{1,6}) \((?P<words>[^()]+)\)")
 _WA_FILE_NAME = re.compile(r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+")
 _IOS_ATTACHED = re.compile(r"<(?:attached|adjunto): (?P<file>[^>]+)>")
 _MENTION = re.compile(r"@(\d{7,15})\b")
+NAMED_MENTION = re.compile("@\u2068([^\u2068\u2069\n]{1,200})\u2069")
+"""Newer exports write a mention as the name the phone shows, between isolate marks: a saved
+contact `@\u2068Nadia\u2069`, a push name `@\u2068~Nadia\u2069`, an unsaved number as written."""
 _LOCATION = re.compile(r"(?:location|ubicación): https://maps\.google\.com/\S+")
 _KIND_BY_WORD = {
     "IMG": MediaKind.IMAGE, "PHOTO": MediaKind.IMAGE, "VID": MediaKind.VIDEO,
@@ -118,10 +122,19 @@ class BodyReader:
         return Media(media_kind(file_name), file_name, True, path, reason)
 
     def _mentions(self, text: str) -> tuple[MemberRef, ...]:
-        refs = []
-        for digits in _MENTION.findall(text):
-            ref = self.book.phone_digits(digits)
-            if ref is not None:
-                self.book.count(ref, "mentioned")
-                refs.append(ref)
-        return tuple(refs)
+        """Each mention's member, in the order written: `@digits` (older exports) and the
+        named form, which points at the same member as that name in a header."""
+        found = [(m.start(), self.book.phone_digits(m[1])) for m in _MENTION.finditer(text)]
+        if "\u2068" in text:
+            found += [(m.start(), self._named(m[1])) for m in NAMED_MENTION.finditer(text)]
+            found.sort(key=lambda pair: pair[0])
+        refs = tuple(ref for _, ref in found if ref is not None)
+        for ref in refs:
+            self.book.count(ref, "mentioned")
+        return refs
+
+    def _named(self, name: str) -> MemberRef | None:
+        name = clean_label(name)
+        if name.startswith("~") and not name.startswith(("~ ", "~\u202f", "~\u00a0")):
+            name = "~ " + name[1:]  # the push name as a header writes it
+        return self.book.label(name) if name.strip("~ \u202f\u00a0") else None
