@@ -65,7 +65,7 @@ class Analysis:
         collector = self.collector
         collector.settle_numbers()
         identity = resolve(collector.seen, self.fmt, owner_phone=self.owner_phone,
-                           default_region=self.default_region)
+                           default_region=self.default_region, renumbered=collector.renumbered)
         tallies: dict[str, Tally] = {}
         for raw, tally in collector.tallies.items():
             target = identity.of(raw)

@@ -12,11 +12,15 @@ looking ahead, which over-counts people in two known ways:
   belongs to the owner or to a member shown by contact name; nothing in the file says which, so
   it is kept as its own member flagged `mention_only` (and left out of the member count) unless
   the investigator gives the owner's number, which merges it into the owner.
+- WhatsApp says when a member's number changes (`+92 300 1111111 changed to +92 300 2222222`):
+  both numbers are one person, keyed by the newer one. Only a change between two numbers
+  joins; the line for a saved contact names no new number, so it joins nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nigehbaan.chats.members import OWNER_KEY, phone_identity
@@ -59,21 +63,43 @@ class Identity:
 
 
 def resolve(seen: dict[str, Seen], fmt: ChatFormat, *, owner_phone: str | None = None,
-            default_region: str = "PK") -> Identity:
+            default_region: str = "PK", renumbered: Iterable[tuple[str, str]] = ()) -> Identity:
     canonical = {key: key for key in seen}
     if fmt == ChatFormat.TELEGRAM:
         _merge_telegram_names(seen, canonical)
+    for old, new in renumbered:
+        _join(canonical, old, new)
     if owner_phone:
         found = phone_identity(owner_phone, default_region)
         owner_tel = f"tel:{found[0]}" if found else ""
-        if owner_tel in seen:
-            canonical[owner_tel] = OWNER_KEY if OWNER_KEY in seen else owner_tel
+        if owner_tel in seen and OWNER_KEY in seen:
+            _join(canonical, owner_tel, OWNER_KEY)
     groups: dict[str, list[str]] = {}
     for raw, target in canonical.items():
         groups.setdefault(target, []).append(raw)
     people = {target: _person(target, [seen[k] for k in raws], fmt, owner_phone, default_region)
               for target, raws in groups.items()}
     return Identity(canonical, people)
+
+
+def _root(canonical: dict[str, str], key: str) -> str:
+    while canonical[key] != key:
+        key = canonical[key]
+    return key
+
+
+def _join(canonical: dict[str, str], old: str, new: str) -> None:
+    """`old` and everyone joined to it become `new`'s person, so a chain of changes ends on the
+    latest number and each key still maps to its person in one step."""
+    if old not in canonical or new not in canonical:
+        return
+    target = _root(canonical, new)
+    source = _root(canonical, old)
+    if source == target:
+        return
+    for key, value in canonical.items():
+        if value == source:
+            canonical[key] = target
 
 
 def _merge_telegram_names(seen: dict[str, Seen], canonical: dict[str, str]) -> None:
@@ -97,8 +123,10 @@ def _person(key: str, parts: list[Seen], fmt: ChatFormat, owner_phone: str | Non
         labels.update(part.labels)
     shown = [label for label, _ in labels.most_common() if not label.startswith("@")]
     owner = any(p.ref.is_owner for p in parts)
-    phone = next((p.ref.phone_e164 for p in parts if p.ref.phone_e164), None)
-    country = next((p.ref.country for p in parts if p.ref.country), None) or ""
+    phone = main.ref.phone_e164 or next((p.ref.phone_e164 for p in parts if p.ref.phone_e164),
+                                        None)
+    country = (main.ref.country if main.ref.phone_e164 else None) or next(
+        (p.ref.country for p in parts if p.ref.country), None) or ""
     if owner and owner_phone and phone is None:
         found = phone_identity(owner_phone, default_region)
         phone, country = (found[0], found[1] or "") if found else (None, "")

@@ -35,6 +35,7 @@ class EventKind(StrEnum):
     ADMIN_REVOKED = "admin_revoked"
     ENCRYPTION_NOTICE = "encryption_notice"
     MIGRATED = "migrated"
+    NUMBER_CHANGED = "number_changed"
     PINNED = "pinned"
     OTHER = "other"
 

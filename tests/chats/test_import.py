@@ -129,6 +129,39 @@ def test_owner_phone_merges_the_owners_number_and_moves_its_rows(
     assert "tel:+923017654321" not in keys and mine == 2 and left == owner
 
 
+def test_a_changed_number_is_one_member_under_the_new_number(
+        factory: sessionmaker[Session], operator: Actor, case_ref: str, tmp_path: Path) -> None:
+    """WhatsApp's own line `A changed to B` joins the two numbers: the messages of both are
+    one member's, keyed and shown by the newer number; a saved contact's change, which names
+    no new number, joins nothing, and neither does a typed message saying the words."""
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text("13/03/2023, 09:12 - You created group \"Walk\"\n"
+                    "13/03/2023, 09:13 - You added +92 300 1111111, Sana\n"
+                    "13/03/2023, 09:14 - +92 300 1111111: first number\n"
+                    "13/03/2023, 09:15 - +92 300 1111111 changed to +34 612 345 678\n"
+                    "13/03/2023, 09:16 - +34 612 345 678: new number\n"
+                    "13/03/2023, 09:17 - Sana changed their phone number to a new number. Tap "
+                    "to message or add the new number.\n"
+                    "13/03/2023, 09:18 - Sana: +92 300 9999999 changed to +92 300 8888888\n",
+                    encoding="utf-8")
+    outcome = do_import(factory, operator, case_ref, path)
+    group = outcome.group.id
+    assert outcome.group.report["merged_identities"] == 1
+    assert_rows_belong_to_members(factory, group)
+    with factory() as session:
+        rows = {m.key: m for m in session.scalars(
+            select(ChatMember).where(ChatMember.group_id == group))}
+        kinds = list(session.scalars(select(ChatEvent.kind).where(ChatEvent.group_id == group)
+                                     .order_by(ChatEvent.position)))
+    assert "tel:+923001111111" not in rows
+    moved = rows["tel:+34612345678"]
+    assert moved.messages == 2 and moved.phone_e164 == "+34612345678" and moved.country == "ES"
+    assert {"+92 300 1111111", "+34 612 345 678"} <= set(moved.aliases)
+    assert rows["name:Sana"].messages == 1
+    assert kinds.count("number_changed") == 2
+    assert "tel:+923009999999" not in rows and "tel:+923008888888" not in rows
+
+
 BAD = {
     "empty": b"",
     "binary": bytes(range(256)) * 8,

@@ -187,6 +187,9 @@ ENGLISH_EVENTS = [
     ("Ali changed the group description", EventKind.DESCRIPTION_CHANGED),
     ("You're now an admin", EventKind.ADMIN_GRANTED),
     ("You're no longer an admin", EventKind.ADMIN_REVOKED),
+    ("+92 300 1111111 changed to +92 300 2222222", EventKind.NUMBER_CHANGED),
+    ("Ali changed their phone number to a new number. Tap to message or add the new number.",
+     EventKind.NUMBER_CHANGED),
 ]  # fmt: skip
 SPANISH_EVENTS = [
     ("Los mensajes y las llamadas están cifrados de extremo a extremo. Nadie fuera de este chat "
@@ -204,6 +207,8 @@ SPANISH_EVENTS = [
     ('Ali cambió el asunto de "A" a "B"', EventKind.SUBJECT_CHANGED),
     ("Ali cambió el ícono de este grupo", EventKind.ICON_CHANGED),
     ("Ahora eres admin. del grupo", EventKind.ADMIN_GRANTED),
+    ("Ali cambió su número de teléfono. Toca para enviarle un mensaje o añadir el número nuevo.",
+     EventKind.NUMBER_CHANGED),
 ]  # fmt: skip
 
 

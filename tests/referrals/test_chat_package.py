@@ -233,3 +233,31 @@ def test_the_console_offers_the_countries_of_the_chat_members(
     spain = next(link for link, code in links if code == "ES")
     chosen = re.findall(r'<option value="([A-Z]{2})" selected>', client.get(spain).text)
     assert chosen == ["ES"]
+
+
+def test_a_package_lists_a_members_number_change(
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        tmp_path: Path) -> None:
+    """WhatsApp's line `A changed to B` joins both numbers into one member; the receiving
+    country sees the line itself among the membership events, so it learns the other number."""
+    from nigehbaan.cases import register
+    from nigehbaan.cases.schemas import CaseIn
+    from nigehbaan.chats import importer
+
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text("13/03/2023, 09:12 - You created group \"Walk\"\n"
+                    "13/03/2023, 09:13 - You added +92 300 1111111\n"
+                    "13/03/2023, 09:14 - +92 300 1111111: first number\n"
+                    "13/03/2023, 09:15 - +92 300 1111111 changed to +34 612 345 678\n"
+                    "13/03/2023, 09:16 - +34 612 345 678: send me your pics\n", "utf-8")
+    actor = accounts["investigator"].actor
+    with transaction(factory) as session:
+        draft = CaseIn(title="Seized phone", channel="walk_in")
+        reference = register.open_case(session, actor, draft, settings).reference
+        importer.import_export(session, actor, reference, path)
+    files = _contents(_build(factory, settings, accounts["investigator"], reference).data)
+    (member,) = _rows(files, "chat_members")
+    assert member["phone"] == "+34612345678" and "+92 300 1111111" in member["names"]
+    changed = [e for e in _rows(files, "chat_membership") if e["event"] == "number changed"]
+    assert [e["raw"] for e in changed] == [
+        "13/03/2023, 09:15 - +92 300 1111111 changed to +34 612 345 678"]

@@ -95,6 +95,8 @@ class Collector:
         self.first_poster: dict[str, tuple[str, int]] = {}
         self.reshared: set[str] = set()
         self.numbers: list[tuple[str, str, int, MemberRef]] = []
+        self.renumbered: list[tuple[str, str]] = []
+        """(old key, new key) for each "+92 300 1111111 changed to +92 300 2222222"."""
         self._sender_of: dict[str, str] = {}
         self._labels: set[tuple[str, str]] = set()
         self._by_ref: dict[int, tuple[MemberRef, Seen, Tally]] = {}
@@ -244,6 +246,9 @@ class Collector:
                 self.edges.append(Edge("invited", inviter, key, position))
         elif kind == EventKind.SUBJECT_CHANGED:
             tally.mark("renamed_group", position, event.new_value)
+        elif kind == EventKind.NUMBER_CHANGED and actor.phone_e164:
+            self.renumbered += [(key, ref.key) for ref in event.targets
+                                if ref.phone_e164 and ref.key != key]
         elif kind == EventKind.ADMIN_GRANTED:
             for _target, target_tally in targets or [(key, tally)]:
                 target_tally.mark("admin", position, "made admin")
