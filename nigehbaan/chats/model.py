@@ -36,6 +36,8 @@ class EventKind(StrEnum):
     ENCRYPTION_NOTICE = "encryption_notice"
     MIGRATED = "migrated"
     NUMBER_CHANGED = "number_changed"
+    SETTINGS_CHANGED = "settings_changed"
+    """Only a group's admins may change its settings or reset its invite link."""
     PINNED = "pinned"
     OTHER = "other"
 

@@ -37,9 +37,9 @@ from nigehbaan.referrals.sections import (
 )
 
 MEMBERSHIP = ("created", "added", "removed", "left", "joined_by_link", "joined_by_request",
-              "admin_granted", "admin_revoked", "number_changed")
-"""Event kinds a package lists; a number change shows the receiving country the member's other
-number, in WhatsApp's own line."""
+              "admin_granted", "admin_revoked", "settings_changed", "number_changed")
+"""Event kinds a package lists: a settings change shows its actor was an admin, a number change
+the member's other number, each in WhatsApp's own line."""
 TARGETED = ("added", "removed", "invited")
 CITED_PER_INDICATOR = 50
 """A central member's indicator can cite hundreds of records; the rest stay in the case."""

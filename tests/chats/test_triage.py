@@ -179,3 +179,21 @@ def test_named_mentions_address_the_member_and_post_no_number(tmp_path: Path) ->
     assert members["name:Sana"].triage.category == "possible_victim"
     assert "number_posted_by_others" not in codes["tel:+923001111111"]
     assert "number_posted_by_others" in codes["tel:+923002222222"]
+
+
+def test_a_settings_change_shows_an_admin(tmp_path: Path) -> None:
+    """Only admins may change a group's settings or reset its link: a co-admin who does is
+    an admin on the record, citing that line; a member who pins a message is not."""
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text("\n".join([
+        "13/03/2023, 09:12 - You created group \"Walk\"",
+        "13/03/2023, 09:13 - You added Kamran, Sana",
+        "13/03/2023, 09:14 - Kamran changed this group's settings to allow only admins to send "
+        "messages to this group",
+        "13/03/2023, 09:15 - Sana pinned a message",
+        "13/03/2023, 09:16 - Kamran reset this group's invite link",
+    ]) + "\n", "utf-8")
+    members = {m.person.key: m for m in run(path).members.values()}
+    admin = [i for i in members["name:Kamran"].indicators if i.code == "admin"]
+    assert [i.evidence for i in admin] == [(3, 5)]
+    assert "admin" not in {i.code for i in members["name:Sana"].indicators}

@@ -190,6 +190,18 @@ ENGLISH_EVENTS = [
     ("+92 300 1111111 changed to +92 300 2222222", EventKind.NUMBER_CHANGED),
     ("Ali changed their phone number to a new number. Tap to message or add the new number.",
      EventKind.NUMBER_CHANGED),
+    ("Ali changed this group's settings to allow only admins to send messages to this group",
+     EventKind.SETTINGS_CHANGED),
+    ("Ali changed this group's settings to allow only admins to edit this group's info",
+     EventKind.SETTINGS_CHANGED),
+    ("Ali changed the settings so all members can edit the group settings",
+     EventKind.SETTINGS_CHANGED),
+    ("Ali reset this group's invite link", EventKind.SETTINGS_CHANGED),
+    ("Ali turned on admin approval to join this group", EventKind.SETTINGS_CHANGED),
+    ("Ali pinned a message", EventKind.PINNED),
+    ("Ali turned on disappearing messages. New messages will disappear from this chat 7 days "
+     "after they're sent.", EventKind.OTHER),
+    ("Ali started a video call", EventKind.OTHER),
 ]  # fmt: skip
 SPANISH_EVENTS = [
     ("Los mensajes y las llamadas están cifrados de extremo a extremo. Nadie fuera de este chat "

@@ -249,6 +249,8 @@ class Collector:
         elif kind == EventKind.NUMBER_CHANGED and actor.phone_e164:
             self.renumbered += [(key, ref.key) for ref in event.targets
                                 if ref.phone_e164 and ref.key != key]
+        elif kind == EventKind.SETTINGS_CHANGED:
+            tally.mark("admin", position, "changed the group's settings")
         elif kind == EventKind.ADMIN_GRANTED:
             for _target, target_tally in targets or [(key, tally)]:
                 target_tally.mark("admin", position, "made admin")
