@@ -139,7 +139,7 @@ def _bulk_records(
     stamps = (begin + 1_600_000_000).astype("datetime64[s]").tolist()
     return list(map(tuple.__new__, repeat(Message), zip(
         begin.tolist(), raws, stamps, repeat(True), labels, bodies, repeat(None), repeat(None),
-        repeat(None), repeat(None), repeat(()), repeat(False), repeat(False),
+        repeat(None), repeat(None), repeat(()), repeat(False), repeat(False), repeat(None),
     )))  # fmt: skip
 
 

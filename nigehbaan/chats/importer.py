@@ -196,6 +196,7 @@ class _Writer:
         sender = self.member(msg.sender)
         for ref in msg.mentions:
             self.member(ref)
+        self.member(msg.deleted_by)
         self.messages.append({
             "group_id": self.group_id, "position": msg.position, "message_ref": msg.message_id,
             "member_id": sender, "at": _naive(msg.timestamp), "text": msg.text, "raw": msg.raw,

@@ -110,6 +110,8 @@ class Message(NamedTuple):
     mentions: tuple[MemberRef, ...] = ()
     deleted: bool = False
     edited: bool = False
+    deleted_by: MemberRef | None = None
+    """The group admin who deleted the message, when WhatsApp says an admin did."""
 
 
 class SystemEvent(NamedTuple):

@@ -129,7 +129,8 @@ class ChatEvent(Base):
 
 
 class ChatEdge(Base):
-    """Who did what to whom: added, removed, invited, mention, reply, reshared, number_posted."""
+    """Who did what to whom: added, removed, invited, mention, reply, reshared, number_posted,
+    deleted_message (an admin deleted the target's message)."""
 
     __tablename__ = "chat_edges"
 

@@ -25,7 +25,7 @@ from nigehbaan.chats.triage.collector import Edge
 BETWEENNESS_SAMPLE = 64
 REMOVAL_CANDIDATES = 40
 INTERACTION_KINDS = ("mention", "reply", "reshared", "number_posted", "added", "invited",
-                     "removed")
+                     "removed", "deleted_message")
 
 
 @dataclass(frozen=True, slots=True)

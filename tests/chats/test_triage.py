@@ -14,6 +14,7 @@ import pytest
 
 from nigehbaan.chats.analysis import MemberResult, Result, analyse
 from nigehbaan.chats.media import MediaHashes
+from nigehbaan.chats.model import Message
 from nigehbaan.chats.registry import open_chats
 from tests.chats.groups import RANK, export_path, truth, write_groups
 
@@ -197,3 +198,27 @@ def test_a_settings_change_shows_an_admin(tmp_path: Path) -> None:
     admin = [i for i in members["name:Kamran"].indicators if i.code == "admin"]
     assert [i.evidence for i in admin] == [(3, 5)]
     assert "admin" not in {i.code for i in members["name:Sana"].indicators}
+
+
+def test_a_message_deleted_by_an_admin_names_the_admin(tmp_path: Path) -> None:
+    """`This message was deleted by admin ~Bolanle.` is the sender's deleted message, and shows
+    that Bolanle, a push name, moderates the group: an admin, citing the line."""
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text("\n".join([
+        "13/03/2023, 09:12 - You created group \"Walk\"",
+        "13/03/2023, 09:13 - Sana: hello",
+        "13/03/2023, 09:14 - ~ Bolanle: welcome",
+        "13/03/2023, 09:15 - Sana: This message was deleted by admin ~Bolanle.",
+        "13/03/2023, 09:16 - Kamran: This message was deleted by admin Imran Qureshi.",
+    ]) + "\n", "utf-8")
+    records = list(next(iter(open_chats(path))))
+    deleted = [(r.sender.key if r.sender else "", r.deleted_by.key, r.text, r.deleted)
+               for r in records if isinstance(r, Message) and r.deleted_by is not None]
+    assert deleted == [("name:Sana", "name:~Bolanle", "", True),
+                       ("name:Kamran", "name:Imran Qureshi", "", True)]
+    members = {m.person.key: m for m in run(path).members.values()}
+    admin = [i for i in members["name:~Bolanle"].indicators if i.code == "admin"]
+    assert [(i.evidence, i.detail) for i in admin] == [
+        ((4,), "acted as an admin (1×): deleted a message of Sana")]
+    assert members["name:Sana"].tally.messages == 2
+    assert not members["name:Imran Qureshi"].person.mention_only

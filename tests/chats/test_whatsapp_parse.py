@@ -540,3 +540,19 @@ def test_wordings_are_found_by_their_literals(text: str, kind: EventKind) -> Non
             if pattern.regex.fullmatch(line):
                 assert pattern.kind is kind or pattern.kind is EventKind.OTHER
                 assert pattern.keyword in line and any(w in line for w in pattern.leads)
+
+
+def test_ios_message_deleted_by_an_admin_is_read_in_full(tmp_path: Path) -> None:
+    """A known sender's plain-looking body is built in bulk; one an admin deleted must not be,
+    on iOS too, or the admin it names is lost."""
+    export = parse(write(tmp_path, "_chat.txt", [
+        "[13/03/2023, 14:00:00] Sana: hi",
+        "[13/03/2023, 14:01:00] Sana: hello again",
+        f"[13/03/2023, 14:02:00] Sana: {LRM}This message was deleted by admin ~{NNBSP}Bolanle.",
+        "[13/03/2023, 14:03:00] Sana: This message was deleted by admin Imran.",
+    ]))  # fmt: skip
+    *_, marked, unmarked = messages(export.records)
+    assert marked.deleted and marked.text == "" and marked.deleted_by is not None
+    assert marked.deleted_by.key == "name:~Bolanle"
+    assert unmarked.deleted and unmarked.deleted_by is not None
+    assert unmarked.deleted_by.key == "name:Imran"

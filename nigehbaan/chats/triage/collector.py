@@ -74,7 +74,7 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    kind: str  # added | removed | invited | mention | reply | reshared | number_posted
+    kind: str  # added | removed | invited | mention | reply | reshared | number_posted | …
     source: str
     target: str
     position: int
@@ -134,7 +134,7 @@ class Collector:
 
     def _message(self, msg: Message) -> None:
         position, _, stamp, _, sender, text, media, message_id, reply_to, _, mentions, \
-            deleted, _ = msg
+            deleted, _, deleted_by = msg
         if sender is None:
             return
         tally = self._sender(sender)
@@ -149,6 +149,8 @@ class Collector:
         if media is not None:
             self._media(tally, key, msg)
         addressed = self._addressed(msg, key) if mentions or reply_to is not None else ()
+        if deleted_by is not None:
+            self._moderated(deleted_by, sender, position)
         if deleted or not text:
             return
         for hit in self.patterns.find(text):
@@ -161,6 +163,12 @@ class Collector:
                                               f"by {sender.label}")
         if _DIGIT.search(text) is not None:  # most texts hold no digit: spare the scan
             self._numbers(key, msg)
+
+    def _moderated(self, admin: MemberRef, sender: MemberRef, position: int) -> None:
+        """Only a group's admins may delete other members' messages."""
+        self._see(admin, "event").mark("admin", position, f"deleted a message of {sender.label}")
+        if admin.key != sender.key:
+            self.edges.append(Edge("deleted_message", admin.key, sender.key, position))
 
     def _addressed(self, msg: Message, key: str) -> list[str]:
         """Whom a message speaks to (mentions, the sender of the message it answers), each

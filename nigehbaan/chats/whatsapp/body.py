@@ -70,6 +70,9 @@ class BodyReader:
         """Whole bodies that say only "deleted" or "media omitted": their message is fixed, so
         the parser builds them in bulk (`chunks`) from this same table."""
         self.edited = tuple(mark for loc in all_locales for mark in loc.edited)
+        self.by_admin = tuple(lead for loc in all_locales for lead in loc.deleted_by_admin)
+        """`This message was deleted by admin ` (then the admin's name): a body that starts so
+        is read one by one (`hints`), since it also names who moderated the group."""
         self.ios_omitted = tuple(pair for loc in all_locales for pair in loc.ios_omitted)
         self.saw_attached_files = False
 
@@ -89,6 +92,9 @@ class BodyReader:
             media, deleted = canned
             return Message(position, raw, stamp, True, sender, "", media, deleted=deleted,
                            edited=edited)  # fmt: skip
+        if text.startswith(self.by_admin):
+            return Message(position, raw, stamp, True, sender, "", None, deleted=True,
+                           edited=edited, deleted_by=self._by_admin(text))  # fmt: skip
         media = None
         if " (" in text or "<" in text or "omit" in text or ": https://" in text:
             media, text = self._media(text)
@@ -132,6 +138,18 @@ class BodyReader:
         for ref in refs:
             self.book.count(ref, "mentioned")
         return refs
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """Literals of bodies the bulk build cannot make (see `chunks`)."""
+        return self.by_admin
+
+    def _by_admin(self, text: str) -> MemberRef | None:
+        lead = next(lead for lead in self.by_admin if text.startswith(lead))
+        admin = self._named(text[len(lead) :].partition("\n")[0].removesuffix("."))
+        if admin is not None:
+            self.book.count(admin, "actor")
+        return admin
 
     def _named(self, name: str) -> MemberRef | None:
         name = clean_label(name)

@@ -164,8 +164,8 @@ class ChunkReader:
         marks = specials(u, size, text)
         slow = (cut < 0) | (np.searchsorted(marks, b_end) > np.searchsorted(marks, body))
         slow &= ~canned
-        if self.layout == "android":  # a wording may win over the sender: see `marks`
-            hints = self.maker.hints
+        hints = self.maker.hints
+        if hints:  # a wording may win over the sender, or a body say more: see `marks`
             words = words_at(u, size, hints) if u.dtype == np.uint8 else literals(text, size, hints)
             at = np.searchsorted(h_end, words, side="right") - 1
             inside = at >= 0
@@ -211,7 +211,7 @@ class ChunkReader:
         texts, media, deleted = _canned_columns(bodies, fixed, np.flatnonzero(canned).tolist())
         records: list[Record] = list(map(_NEW, repeat(Message), zip(
             positions, raws, stamps, repeat(True), refs, texts, media, repeat(None),
-            repeat(None), repeat(None), repeat(()), deleted, repeat(False),
+            repeat(None), repeat(None), repeat(()), deleted, repeat(False), repeat(None),
         )))  # fmt: skip
         for i, record in done.items():
             records[i] = record

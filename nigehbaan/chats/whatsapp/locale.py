@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from nigehbaan.chats.model import EventKind, MediaKind
 from nigehbaan.chats.whatsapp.keywords import ACTOR_FIRST, actor_keyword, lead_words
@@ -35,6 +35,8 @@ class _LocaleFile(TypedDict):
     file_attached: str
     deleted: list[str]
     deleted_by_owner: list[str]
+    deleted_by_admin: NotRequired[list[str]]
+    """What a message deleted by a group admin says before the admin's name (optional)."""
     edited: list[str]
     ios_omitted: list[list[str]]
     events: list[_EventSpec]
@@ -70,6 +72,7 @@ class Locale:
     file_attached: str
     deleted: frozenset[str]
     deleted_by_owner: frozenset[str]
+    deleted_by_admin: tuple[str, ...]
     edited: tuple[str, ...]
     ios_omitted: tuple[tuple[re.Pattern[str], MediaKind], ...]
     events: tuple[EventPattern, ...]
@@ -85,6 +88,7 @@ def _build(data: _LocaleFile) -> Locale:
         file_attached=data["file_attached"],
         deleted=frozenset(data["deleted"]),
         deleted_by_owner=frozenset(data["deleted_by_owner"]),
+        deleted_by_admin=tuple(data.get("deleted_by_admin", ())),
         edited=tuple(data["edited"]),
         ios_omitted=tuple((re.compile(p), MediaKind(k)) for p, k in data["ios_omitted"]),
         events=tuple(

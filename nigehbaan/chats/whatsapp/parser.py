@@ -89,7 +89,11 @@ class _ChatReader:
 
     @property
     def hints(self) -> tuple[str, ...]:
-        return self.events.hints
+        """Literals that send the line holding them to `record`: on Android a system wording
+        can win over a sender (on iOS `plain` tells them apart), and some bodies say more than
+        their text (a message an admin deleted names the admin)."""
+        words = self.bodies.hints
+        return self.events.hints + words if self.layout == "android" else words
 
     def plain(self, labels: list[str], bodies: list[str]) -> list[bool]:
         """iOS: bodies whose first line no event wording matches, so they are messages."""
