@@ -16,33 +16,9 @@ from typing import IO
 
 from nigehbaan.chats.model import Media
 from nigehbaan.chats.source import open_export_zip
-from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS
+from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, member_problem
 
 _BLOCK = 1 << 20
-_UNSUPPORTED_FLAGS = 0x60
-"""Strong encryption and patched data: `zipfile` names these itself when it refuses them."""
-
-
-def member_problem(error: BaseException, info: zipfile.ZipInfo) -> str:
-    """Why a zip member's bytes could not be read, worded for the examiner: a seized export may
-    hold encrypted, exotic or damaged members, and "not in the export" would be false."""
-    if isinstance(error, NotImplementedError):  # before RuntimeError, its base
-        if info.flag_bits & _UNSUPPORTED_FLAGS:
-            return f"unsupported ({error})"
-        return f"unsupported compression method {info.compress_type}"
-    if isinstance(error, RuntimeError):
-        return "encrypted"
-    if isinstance(error, UnicodeDecodeError):
-        return "damaged entry header (a name flagged UTF-8 is not)"
-    if isinstance(error, EOFError):
-        return "data cut short"
-    if isinstance(error, zipfile.BadZipFile):
-        return f"damaged entry ({error})"
-    if isinstance(error, OSError) and error.errno is not None:  # the disk, not the data
-        return f"read failed ({error.strerror})"
-    return "damaged compressed data"  # zlib, LZMA, or bz2's bare OSError
-
-
 class MediaHashes:
     """`hashes(media)` is the SHA-256 of an attached file, or None when its bytes cannot be
     read; then `reason(media)` says why, when the bytes are there but unreadable."""

@@ -42,6 +42,32 @@ flagged UTF-8 and is not."""
 MEMBER_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, *DECODE_ERRORS)
 """What reading a damaged member raises: a bad header or CRC, data cut short, corrupt data."""
 
+_UNSUPPORTED_FLAGS = 0x60
+"""Strong encryption and patched data: `zipfile` names these itself when it refuses them."""
+
+
+def member_problem(error: BaseException, info: zipfile.ZipInfo | None = None) -> str:
+    """Why an archive member's bytes could not be read, worded for the examiner: seized media
+    may hold encrypted, exotic or damaged members, and "not in the export" or a library's
+    "Error -3 while decompressing data" would tell them nothing. `info` is a zip member's."""
+    if isinstance(error, NotImplementedError):  # before RuntimeError, its base
+        if info is not None and info.flag_bits & _UNSUPPORTED_FLAGS:
+            return f"unsupported ({error})"
+        method = f" {info.compress_type}" if info is not None else ""
+        return f"unsupported compression method{method}"
+    if isinstance(error, RuntimeError):
+        return "encrypted"
+    if isinstance(error, UnicodeDecodeError):
+        return "damaged entry header (a name flagged UTF-8 is not)"
+    if isinstance(error, EOFError):
+        return "data cut short"
+    if isinstance(error, zipfile.BadZipFile):
+        return f"damaged entry ({error})"
+    if isinstance(error, OSError) and error.errno is not None:  # the disk, not the data
+        return f"read failed ({error.strerror})"
+    return "damaged compressed data"  # zlib, LZMA, or bz2's bare OSError
+
+
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 """The fixed part of a local file header: its signature, then (past versions, flags, method,
 times, CRC and sizes) the lengths of the name and the extra field that follow it."""

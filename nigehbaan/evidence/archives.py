@@ -24,13 +24,27 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
 
-from nigehbaan.core.zips import DECODE_ERRORS, open_zip
+from nigehbaan.core.zips import (
+    DECODE_ERRORS,
+    MEMBER_OPEN_ERRORS,
+    MEMBER_READ_ERRORS,
+    member_problem,
+    open_zip,
+)
 from nigehbaan.evidence.filetype import detect_file
 from nigehbaan.evidence.source import describe
 
 CHUNK = 1 << 20
 ARCHIVE_TYPES = frozenset({"zip", "tar", "gzip"})
 
+
+
+def _problem(error: BaseException, info: zipfile.ZipInfo | None = None) -> str:
+    """A member's read failure in the examiner's words (`member_problem`) where the zip and
+    decompression errors are known, else the error as raised (tar's own messages say enough)."""
+    if isinstance(error, (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS)):
+        return member_problem(error, info)
+    return describe(error)
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -197,7 +211,7 @@ class _Walk:
                 except (EOFError, OSError, *DECODE_ERRORS) as error:
                     if not keep_partial:
                         raise
-                    broken = describe(error)
+                    broken = _problem(error)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -205,7 +219,7 @@ class _Walk:
         return path, broken
 
     def member(self, chain: tuple[str, ...], depth: int, open_member: Opener,
-               compressed: int | None) -> Iterator[Item]:
+               compressed: int | None, info: zipfile.ZipInfo | None = None) -> Iterator[Item]:
         try:
             path, _ = self.spool(open_member, compressed)
         except _Refusal as refusal:
@@ -213,7 +227,7 @@ class _Walk:
             return
         except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, NotImplementedError,
                 RuntimeError, ValueError, *DECODE_ERRORS) as error:
-            yield Refused(chain, f"unreadable member: {describe(error)}")
+            yield Refused(chain, f"unreadable member: {_problem(error, info)}")
             return
         yield from self.file(path, chain, depth, spooled=True)
 
@@ -233,7 +247,7 @@ class _Walk:
                     yield Refused(inner, reason)
                     continue
                 opener = cast(Opener, partial(archive.open, info))
-                yield from self.member(inner, depth, opener, info.compress_size)
+                yield from self.member(inner, depth, opener, info.compress_size, info)
 
     def tar(self, path: Path, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
         with tarfile.open(path, mode="r:") as archive:

@@ -476,10 +476,9 @@ def deflated(path: Path, name: str) -> bytes:
 
 @pytest.mark.parametrize(("damage", "reason", "vault_reason"), [
     (encrypted, "encrypted", "encrypted member"),
-    (corrupt_data, "damaged compressed data",
-     "unreadable member: error: Error -3 while decompressing data: invalid block type"),
+    (corrupt_data, "damaged compressed data", "unreadable member: damaged compressed data"),
     (unknown_method, "unsupported compression method 99",
-     "unreadable member: NotImplementedError: That compression method is not supported"),
+     "unreadable member: unsupported compression method 99"),
 ], ids=["encrypted", "corrupt-deflate", "unknown-method"])
 def test_unreadable_media_member_is_named_and_the_import_goes_on(
         factory: sessionmaker[Session], settings: Settings, case_ref: str, export: Export,
