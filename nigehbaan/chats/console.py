@@ -76,9 +76,12 @@ def group_page(request: Request, reference: str, group_id: int, web: ConsoleSess
                indicator: str = "", sort: str = "triage") -> Response:
     actor = _actor(web)
     group = queries.load_group(db, actor, reference, group_id)
-    everyone = queries.members(db, actor, reference, group_id, audit_read=False)
     shown = queries.members(db, actor, reference, group_id, triage=triage, country=country,
                             indicator=indicator, sort=sort)
+    whole = not (triage or country or indicator) and sort == "triage"
+    everyone = shown if whole else queries.members(db, actor, reference, group_id,
+                                                   audit_read=False)
+    # `everyone` in its default order, which the seeded layout of the picture depends on
     counts = {c: sum(1 for m in everyone if m.triage == c) for c in CATEGORIES}
     codes = sorted({i.code for m in everyone for i in m.indicators})
     figures = exports.figures(exports.graph(db, group.id, everyone))
