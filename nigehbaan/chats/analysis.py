@@ -63,9 +63,9 @@ class Analysis:
 
     def finish(self) -> Result:
         collector = self.collector
-        collector.settle_numbers()
         identity = resolve(collector.seen, self.fmt, owner_phone=self.owner_phone,
                            default_region=self.default_region, renumbered=collector.renumbered)
+        collector.settle_numbers(identity.of)
         tallies: dict[str, Tally] = {}
         for raw, tally in collector.tallies.items():
             target = identity.of(raw)

@@ -82,24 +82,16 @@ def resolve(seen: dict[str, Seen], fmt: ChatFormat, *, owner_phone: str | None =
     return Identity(canonical, people)
 
 
-def _root(canonical: dict[str, str], key: str) -> str:
-    while canonical[key] != key:
-        key = canonical[key]
-    return key
-
-
 def _join(canonical: dict[str, str], old: str, new: str) -> None:
-    """`old` and everyone joined to it become `new`'s person, so a chain of changes ends on the
-    latest number and each key still maps to its person in one step."""
+    """`old`, `new` and everyone joined to either become one person keyed by `new`: a chain of
+    changes (even back to an earlier number) ends on the latest. Every key keeps mapping to its
+    person in one step, so `canonical[old]` is `old`'s person."""
     if old not in canonical or new not in canonical:
         return
-    target = _root(canonical, new)
-    source = _root(canonical, old)
-    if source == target:
-        return
+    people = {canonical[old], canonical[new]}
     for key, value in canonical.items():
-        if value == source:
-            canonical[key] = target
+        if value in people:
+            canonical[key] = new
 
 
 def _merge_telegram_names(seen: dict[str, Seen], canonical: dict[str, str]) -> None:
@@ -115,25 +107,32 @@ def _merge_telegram_names(seen: dict[str, Seen], canonical: dict[str, str]) -> N
                 canonical[key] = next(iter(ids))
 
 
+def _number(main: Seen, parts: list[Seen]) -> tuple[str | None, str]:
+    """The person's number and its country: their key's own (the latest, after a change),
+    else the first another of their keys shows."""
+    source = main if main.ref.phone_e164 else next((p for p in parts if p.ref.phone_e164), None)
+    if source is not None:
+        return source.ref.phone_e164, source.ref.country or ""
+    return None, next((p.ref.country for p in parts if p.ref.country), None) or ""
+
+
 def _person(key: str, parts: list[Seen], fmt: ChatFormat, owner_phone: str | None,
             default_region: str) -> Person:
     main = next((p for p in parts if p.ref.key == key), parts[0])
     labels: Counter[str] = Counter()
-    for part in parts:
+    for part in (main, *(p for p in parts if p is not main)):  # ties go to the person's key
         labels.update(part.labels)
     shown = [label for label, _ in labels.most_common() if not label.startswith("@")]
     owner = any(p.ref.is_owner for p in parts)
-    phone = main.ref.phone_e164 or next((p.ref.phone_e164 for p in parts if p.ref.phone_e164),
-                                        None)
-    country = (main.ref.country if main.ref.phone_e164 else None) or next(
-        (p.ref.country for p in parts if p.ref.country), None) or ""
-    if owner and owner_phone and phone is None:
+    phone, country = _number(main, parts)
+    if owner and owner_phone:
         found = phone_identity(owner_phone, default_region)
-        phone, country = (found[0], found[1] or "") if found else (None, "")
+        phone, country = (found[0], found[1] or "") if found else (phone, country)
     named = [label for label in shown if label not in ("You", "Tú", "Tu")] or shown
     display = named[0] if named else (phone or key)
     mention_only = (fmt == ChatFormat.WHATSAPP and not owner
-                    and all(p.sender == 0 and p.event == 0 for p in parts))
+                    and all(p.sender == 0 and p.event == 0 for p in parts)
+                    and all(label.startswith("@") for p in parts for label in p.labels))
     return Person(
         key=key, display_name=display, aliases=tuple(sorted(labels)), phone_e164=phone,
         country=country, telegram_id=main.ref.telegram_id, is_owner=owner,

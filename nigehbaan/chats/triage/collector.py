@@ -263,10 +263,12 @@ class Collector:
             for _target, target_tally in targets or [(key, tally)]:
                 target_tally.mark("admin", position, "made admin")
 
-    def settle_numbers(self) -> None:
-        """Numbers posted in text count only for numbers that are members of the group."""
+    def settle_numbers(self, person: Callable[[str], str]) -> None:
+        """Numbers posted in text count only for numbers that are members of the group, and
+        only when posted by someone else: `person` maps a key to its person once identities
+        are resolved (a member announcing their own new number posts no one's)."""
         for target, poster, position, _ref in self.numbers:
-            if target in self.tallies and target != poster:
+            if target in self.tallies and person(target) != person(poster):
                 label = self.seen[poster].ref.label
                 self.tallies[target].mark("number_posted_by_others", position, f"by {label}")
                 self.edges.append(Edge("number_posted", poster, target, position))
