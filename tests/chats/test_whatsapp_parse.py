@@ -556,3 +556,23 @@ def test_ios_message_deleted_by_an_admin_is_read_in_full(tmp_path: Path) -> None
     assert marked.deleted_by.key == "name:~Bolanle"
     assert unmarked.deleted and unmarked.deleted_by is not None
     assert unmarked.deleted_by.key == "name:Imran"
+
+
+def test_typed_lines_that_look_like_notices_stay_messages(tmp_path: Path) -> None:
+    """An unknown sender's first iOS line saying a number changed joins no one (a wrong join
+    gives one person's messages to another); a body that only starts like an admin's deletion
+    notice keeps its text and names no admin; a mention of "You" is the phone's owner."""
+    export = parse(write(tmp_path, "_chat.txt", [
+        "[13/03/2023, 14:00:00] +92 300 1111111: I'm Kamran",
+        "[13/03/2023, 14:01:00] +92 300 2222222: I'm Sana",
+        "[13/03/2023, 14:02:00] Zed: +92 300 1111111 changed to +92 300 2222222",
+        "[13/03/2023, 14:03:00] Zed: This message was deleted by admin lol",
+        "send me your pics",
+        f"[13/03/2023, 14:04:00] Zed: @{FSI}You{PDI} hi",
+    ]))  # fmt: skip
+    assert events(export.records) == []
+    *_, typed, notice, mention = messages(export.records)
+    assert typed.text == "+92 300 1111111 changed to +92 300 2222222"
+    assert notice.deleted_by is None and not notice.deleted
+    assert notice.text == "This message was deleted by admin lol\nsend me your pics"
+    assert [m.key for m in mention.mentions] == ["owner"]

@@ -21,7 +21,9 @@ _ANDROID_FILE = re.compile(r"(?P<file>[^<>\s][^<>]*?\.\w{1,6}) \((?P<words>[^()]
 _WA_FILE_NAME = re.compile(r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+")
 _IOS_ATTACHED = re.compile(r"<(?:attached|adjunto): (?P<file>[^>]+)>")
 _MENTION = re.compile(r"@(\d{7,15})\b")
-NAMED_MENTION = re.compile("@\u2068([^\u2068\u2069\n]{1,200})\u2069")
+_LONGEST_NAME = 200
+"""Longest name read from a mention or a deletion notice."""
+NAMED_MENTION = re.compile(f"@\u2068([^\u2068\u2069\n]{{1,{_LONGEST_NAME}}})\u2069")
 """Newer exports write a mention as the name the phone shows, between isolate marks: a saved
 contact `@\u2068Nadia\u2069`, a push name `@\u2068~Nadia\u2069`, an unsaved number as written."""
 _LOCATION = re.compile(r"(?:location|ubicación): https://maps\.google\.com/\S+")
@@ -93,8 +95,10 @@ class BodyReader:
             return Message(position, raw, stamp, True, sender, "", media, deleted=deleted,
                            edited=edited)  # fmt: skip
         if text.startswith(self.by_admin):
-            return Message(position, raw, stamp, True, sender, "", None, deleted=True,
-                           edited=edited, deleted_by=self._by_admin(text))  # fmt: skip
+            admin = self._by_admin(text)
+            if admin is not None:
+                return Message(position, raw, stamp, True, sender, "", None, deleted=True,
+                               edited=edited, deleted_by=admin)  # fmt: skip
         media = None
         if " (" in text or "<" in text or "omit" in text or ": https://" in text:
             media, text = self._media(text)
@@ -145,8 +149,13 @@ class BodyReader:
         return self.by_admin
 
     def _by_admin(self, text: str) -> MemberRef | None:
+        """The admin a deletion notice names; None for text that only starts like one (the
+        notice is one line ending in a full stop after a name)."""
         lead = next(lead for lead in self.by_admin if text.startswith(lead))
-        admin = self._named(text[len(lead) :].partition("\n")[0].removesuffix("."))
+        name = text[len(lead) :]
+        if "\n" in name or not name.endswith(".") or not 1 < len(name) <= _LONGEST_NAME:
+            return None
+        admin = self._named(name[:-1])
         if admin is not None:
             self.book.count(admin, "actor")
         return admin
@@ -155,4 +164,4 @@ class BodyReader:
         name = clean_label(name)
         if name.startswith("~") and not name.startswith(("~ ", "~\u202f", "~\u00a0")):
             name = "~ " + name[1:]  # the push name as a header writes it
-        return self.book.label(name) if name.strip("~ \u202f\u00a0") else None
+        return self.book.label(name, system=True) if name.strip("~ \u202f\u00a0") else None

@@ -24,6 +24,10 @@ from nigehbaan.chats.whatsapp.templates import templates_from
 
 _CAP_WITHOUT_MEDIA = 40_000
 _CAP_WITH_MEDIA = 10_000
+_MARKED_ONLY = frozenset({EventKind.NUMBER_CHANGED, EventKind.SETTINGS_CHANGED})
+"""On iOS, wordings that join two numbers into one person or show an admin are events only
+with the system's mark, or the group or the actor as sender: a first line from an unknown
+sender may be typed, and a wrong join would give one person's messages to another."""
 _GROUP_KINDS = frozenset(
     {EventKind.CREATED, EventKind.ADDED, EventKind.REMOVED, EventKind.LEFT,
      EventKind.JOINED_BY_LINK, EventKind.SUBJECT_CHANGED, EventKind.ICON_CHANGED}
@@ -179,6 +183,8 @@ class _ChatReader:
             return wording
         if actor is not None and same_label(actor) == prefix:
             return wording
+        if wording.pattern.kind in _MARKED_ONLY:
+            return None
         return wording if prefix not in self.known and prefix not in self.senders else None
 
     def _event(
