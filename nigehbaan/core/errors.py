@@ -30,8 +30,8 @@ def shown(value: object) -> str:
 def cut(text: str) -> str:
     """`text` unquoted for an error message, but with control characters escaped (a message is
     one line) and cut (with its length said) when it is long."""
-    text = one_line(text)
-    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
+    length, text = len(text), one_line(text)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({length} characters)"
 
 
 def validation_detail(problems: Iterable[Mapping[str, Any]]) -> str:

@@ -269,3 +269,15 @@ def test_overlapping_zip_entries_refuse_the_archive_whole(tmp_path: Path) -> Non
     assert _refused(items) == {"outer.tar/bomb.zip": (
         "unreadable zip archive: UnsafeZip: possible zip bomb: entry 'a.jpg' at byte 0 overlaps "
         "entry 'a.jpg' at byte 0")}
+
+
+def test_a_disk_error_is_not_blamed_on_the_member() -> None:
+    """The spool file is written on this machine: a full disk is said as such, while damaged
+    data is said in the examiner's words."""
+    import zlib
+
+    from nigehbaan.evidence.archives import _problem
+
+    assert _problem(OSError(28, "No space left on device")) == (
+        "OSError: [Errno 28] No space left on device")
+    assert _problem(zlib.error("Error -3 while decompressing data")) == "damaged compressed data"
