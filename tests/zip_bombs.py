@@ -65,6 +65,20 @@ def into_directory(data: bytes, extra: int = 16) -> bytes:
     return bytes(raw)
 
 
+def far_offset(data: bytes, offset: int = 2**63 + 5) -> bytes:
+    """`data` (one entry) with its local header moved, by a zip64 extra field, to `offset`: a
+    64-bit offset no file can seek to, which `zipfile` itself accepts."""
+    start = data.index(CENTRAL)
+    name_length = struct.unpack_from("<H", data, start + 28)[0]
+    record = bytearray(data[start:start + 46 + name_length])
+    extra = struct.pack("<HHQ", 1, 8, offset)
+    struct.pack_into("<H", record, 30, len(extra))
+    struct.pack_into("<I", record, 42, 0xFFFFFFFF)
+    tail = bytearray(data[data.rindex(END):])
+    struct.pack_into("<I", tail, 12, len(record) + len(extra))
+    return data[:start] + bytes(record) + extra + bytes(tail)
+
+
 def zeros_bomb(entries: dict[str, bytes] | None = None) -> bytes:
     """A deflated entry of zeros declaring about 1027 times its compressed size, beside
     `entries`."""

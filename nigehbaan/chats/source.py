@@ -18,7 +18,13 @@ from typing import IO
 
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.model import Attachment
-from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, UnsafeZip, open_zip
+from nigehbaan.core.zips import (
+    ARCHIVE_OPEN_ERRORS,
+    MEMBER_OPEN_ERRORS,
+    MEMBER_READ_ERRORS,
+    UnsafeZip,
+    open_zip,
+)
 
 _HEAD_BYTES = 8192
 _CHUNK = 1 << 20
@@ -62,13 +68,12 @@ def _control_share(sample: bytes) -> float:
 
 def open_export_zip(path: Path) -> zipfile.ZipFile:
     """An export's zip, opened by every pass over it (the chat text, the media hashes) and
-    refused the same way each time: a zip that passed once is still read as hostile. A name
-    in its index flagged UTF-8 that is not (`UnicodeDecodeError`) is damage like any other."""
+    refused the same way each time: a zip that passed once is still read as hostile."""
     try:
         return open_zip(path)
     except UnsafeZip as exc:
         raise ChatParseError(f"{path}: refused: {exc}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError) as exc:
+    except ARCHIVE_OPEN_ERRORS as exc:
         raise ChatParseError(f"{path}: truncated or damaged zip ({exc})") from None
 
 

@@ -41,6 +41,10 @@ compression method or feature it lacks (NotImplementedError), or a local header 
 flagged UTF-8 and is not."""
 MEMBER_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, *DECODE_ERRORS)
 """What reading a damaged member raises: a bad header or CRC, data cut short, corrupt data."""
+ARCHIVE_OPEN_ERRORS = (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError)
+"""What opening a damaged zip raises besides `UnsafeZip` (a `BadZipFile`): a version it does
+not know (NotImplementedError), a name flagged UTF-8 that is not (UnicodeDecodeError, a
+ValueError), an unreadable or cut file."""
 
 _UNSUPPORTED_FLAGS = 0x60
 """Strong encryption and patched data: `zipfile` names these itself when it refuses them."""
@@ -63,8 +67,8 @@ def member_problem(error: BaseException, info: zipfile.ZipInfo | None = None) ->
         return "data cut short"
     if isinstance(error, zipfile.BadZipFile):
         return f"damaged entry ({error})"
-    if isinstance(error, OSError) and error.errno is not None:  # the disk, not the data
-        return f"read failed ({error.strerror})"
+    if isinstance(error, OSError) and error.errno is not None:  # this machine, not the data
+        return f"disk error ({error.strerror})"
     return "damaged compressed data"  # zlib, LZMA, or bz2's bare OSError
 
 
@@ -129,8 +133,9 @@ def _spans(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> Iterator[_
         raise ValueError("the archive is closed")
     for info in infos:
         start = info.header_offset
-        if start < 0:
-            raise zipfile.BadZipFile(f"entry {info.filename!r} starts before the archive")
+        if not 0 <= start < archive.start_dir:  # a zip64 offset can be any 64-bit number
+            raise zipfile.BadZipFile(f"entry {info.filename!r} starts outside the archive's "
+                                     f"entries (at byte {start})")
         yield _Span(start, start + _header_size(handle, start) + info.compress_size,
                     info.filename)
 

@@ -40,10 +40,7 @@ ARCHIVE_TYPES = frozenset({"zip", "tar", "gzip"})
 
 def _problem(error: BaseException, info: zipfile.ZipInfo | None = None) -> str:
     """A member's read failure in the examiner's words (`member_problem`) where the zip and
-    decompression errors are known, else the error as raised: tar's own messages say enough,
-    and an OSError with an errno may be this machine's disk (the spool file), not the member."""
-    if isinstance(error, OSError) and error.errno is not None:
-        return describe(error)
+    decompression errors are known, else the error as raised (tar's own messages say enough)."""
     if isinstance(error, (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS)):
         return member_problem(error, info)
     return describe(error)

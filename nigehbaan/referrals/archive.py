@@ -13,7 +13,14 @@ import zipfile
 from collections.abc import Sequence
 
 from nigehbaan.core.errors import Invalid
-from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, UnsafeZip, open_zip
+from nigehbaan.core.zips import (
+    ARCHIVE_OPEN_ERRORS,
+    MEMBER_OPEN_ERRORS,
+    MEMBER_READ_ERRORS,
+    UnsafeZip,
+    member_problem,
+    open_zip,
+)
 
 MAX_ENTRIES = 100_000
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -38,7 +45,7 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
         archive = open_zip(io.BytesIO(data))
     except UnsafeZip as error:
         raise Invalid(f"{source}: not a package (refused: {error})") from None
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as error:
+    except ARCHIVE_OPEN_ERRORS as error:
         raise Invalid(f"{source}: not a package (not a readable zip archive: {error})") from None
     entries: list[tuple[str, bytes]] = []
     problems: list[str] = []
@@ -46,6 +53,10 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise Invalid(f"{source}: {len(infos)} entries; a package holds at most {MAX_ENTRIES}")
+        declared = sum(info.file_size for info in infos)
+        if declared > len(data):  # `write` stores entries: they fit in the package
+            raise Invalid(f"{source}: not a package (its entries declare {declared} bytes, "
+                          f"more than its own {len(data)})")
         for info in infos:
             if info.file_size > len(data):
                 problems.append(f"{info.filename}: size in the header exceeds the archive")
@@ -54,5 +65,5 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
                 entries.append((info.filename, archive.read(info)))
             except (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS, zipfile.LargeZipFile,
                     ValueError) as error:
-                problems.append(f"{info.filename}: damaged ({error})")
+                problems.append(f"{info.filename}: damaged ({member_problem(error, info)})")
     return entries, problems

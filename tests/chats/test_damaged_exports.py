@@ -290,6 +290,18 @@ def test_zip_with_misplaced_directory(tmp_path: Path) -> None:
         parse(tmp_path / "chat.zip")
 
 
+def test_zip_needing_an_unknown_version_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A central record asking for version 20.0 of the format: zipfile raises
+    NotImplementedError while opening, which gave a traceback (HTTP 500 on upload)."""
+    data = bytearray(zipped_chat())
+    data[data.index(b"PK\x01\x02") + 6] = 200
+    (tmp_path / "chat.zip").write_bytes(data)
+    with pytest.raises(ChatParseError, match=r"truncated or damaged zip \(zip file version "
+                                             r"20\.0\)") as refused:  # fmt: skip
+        parse(tmp_path / "chat.zip")
+    assert "\n" not in str(refused.value)
+
+
 def test_encrypted_zip(tmp_path: Path) -> None:
     (tmp_path / "chat.zip").write_bytes(encrypted(zipped_chat(), CHAT_TEXT))
     with pytest.raises(ChatParseError, match=r"cannot read WhatsApp Chat with X\.txt in the zip"

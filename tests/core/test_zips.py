@@ -3,6 +3,7 @@ honest layouts (data descriptors, a stub before the archive, incompressible medi
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import struct
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nigehbaan.core.zips import MAX_RATIO, RATIO_FLOOR, UnsafeZip, open_zip
-from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb, zipped
+from tests.zip_bombs import far_offset, into_directory, quoted_overlap, zeros_bomb, zipped
 
 SEED = 7
 
@@ -37,6 +38,22 @@ def test_an_entry_starting_inside_another_is_refused() -> None:
     (offset,) = struct.unpack_from("<I", data, second + 42)
     struct.pack_into("<I", data, second + 42, offset - 100)  # b.txt now begins in a.txt's data
     assert "entry 'b.txt' at byte" in refusal(bytes(data))
+
+
+def test_an_entry_starting_beyond_the_archive_is_refused(tmp_path: Path) -> None:
+    """A zip64 offset past any file made seek raise ValueError (OverflowError in memory): a
+    chat upload answered HTTP 500 and `referral verify` printed a traceback."""
+    data = far_offset(zipped({"a.txt": b"hello"}))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # what 3.11 accepts
+        assert archive.infolist()[0].header_offset == 2**63 + 5
+    said = f"entry 'a.txt' starts outside the archive's entries (at byte {2**63 + 5})"
+    with pytest.raises(zipfile.BadZipFile) as refused:
+        open_zip(io.BytesIO(data))
+    assert str(refused.value) == said
+    path = tmp_path / "export.zip"
+    path.write_bytes(data)
+    with pytest.raises(zipfile.BadZipFile, match=r"starts outside the archive's entries"):
+        open_zip(path)
 
 
 def test_data_running_into_the_central_directory_is_refused() -> None:
@@ -115,6 +132,7 @@ def test_a_member_never_reads_past_its_declared_size() -> None:
 
 
 def test_a_refused_archive_is_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gc.collect()  # archives other tests left in cycles must not be finalised through the spy
     path = tmp_path / "bomb.zip"
     path.write_bytes(quoted_overlap(zipped({"a.txt": b"x"})))
     closed: list[zipfile.ZipFile] = []

@@ -6,11 +6,12 @@ import random
 import stat
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
-from nigehbaan.evidence.archives import Leaf, Limits, Refused, unsafe_name, walk
+from nigehbaan.evidence.archives import Leaf, Limits, Refused, _problem, unsafe_name, walk
 from tests.zip_bombs import quoted_overlap
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"generated test bytes" * 20
@@ -274,10 +275,6 @@ def test_overlapping_zip_entries_refuse_the_archive_whole(tmp_path: Path) -> Non
 def test_a_disk_error_is_not_blamed_on_the_member() -> None:
     """The spool file is written on this machine: a full disk is said as such, while damaged
     data is said in the examiner's words."""
-    import zlib
-
-    from nigehbaan.evidence.archives import _problem
-
     assert _problem(OSError(28, "No space left on device")) == (
-        "OSError: [Errno 28] No space left on device")
+        "disk error (No space left on device)")
     assert _problem(zlib.error("Error -3 while decompressing data")) == "damaged compressed data"

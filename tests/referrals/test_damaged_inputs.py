@@ -37,7 +37,7 @@ from nigehbaan.referrals.platform.importer import import_report
 from nigehbaan.referrals.schemas import IncomingReferralIn
 from tests.mutations import Recipe, delete, insert, overwrite, truncate
 from tests.support import Account
-from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb
+from tests.zip_bombs import into_directory, quoted_overlap, zeros_bomb, zipped
 
 DATA = Path(__file__).parent / "data"
 JSON_REPORT = (DATA / "cybertip_le.json").read_bytes()
@@ -497,3 +497,11 @@ def test_a_zip_bomb_is_not_a_package(build: Callable[[bytes], bytes], named: str
                                       rf"{named}"):  # fmt: skip
         verify.check(build(_package()))
 
+
+def test_a_package_whose_entries_inflate_beyond_it_is_refused() -> None:
+    """Packages store their entries: 300 deflated MiB of zeros in a 1 MB zip were read into
+    memory whole (each entry stays under the ratio floor)."""
+    data = zipped({f"e{n}.bin": bytes(1 << 20) for n in range(300)})
+    assert len(data) < 2 << 20
+    with pytest.raises(Invalid, match=r"its entries declare 314572800 bytes, more than its own"):
+        archive.read(data, "pkg")
