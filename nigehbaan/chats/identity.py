@@ -67,13 +67,15 @@ def resolve(seen: dict[str, Seen], fmt: ChatFormat, *, owner_phone: str | None =
     canonical = {key: key for key in seen}
     if fmt == ChatFormat.TELEGRAM:
         _merge_telegram_names(seen, canonical)
+    joins = _People(canonical)
     for old, new in renumbered:
-        _join(canonical, old, new)
+        joins.join(old, new)
     if owner_phone:
         found = phone_identity(owner_phone, default_region)
         owner_tel = f"tel:{found[0]}" if found else ""
         if owner_tel in seen and OWNER_KEY in seen:
-            _join(canonical, owner_tel, OWNER_KEY)
+            joins.join(owner_tel, OWNER_KEY)
+    canonical = joins.canonical()
     groups: dict[str, list[str]] = {}
     for raw, target in canonical.items():
         groups.setdefault(target, []).append(raw)
@@ -82,16 +84,32 @@ def resolve(seen: dict[str, Seen], fmt: ChatFormat, *, owner_phone: str | None =
     return Identity(canonical, people)
 
 
-def _join(canonical: dict[str, str], old: str, new: str) -> None:
-    """`old`, `new` and everyone joined to either become one person keyed by `new`: a chain of
-    changes (even back to an earlier number) ends on the latest. Every key keeps mapping to its
-    person in one step, so `canonical[old]` is `old`'s person."""
-    if old not in canonical or new not in canonical:
-        return
-    people = {canonical[old], canonical[new]}
-    for key, value in canonical.items():
-        if value in people:
-            canonical[key] = new
+class _People:
+    """Keys joined into people (union-find): `join(old, new)` makes `old`, `new` and everyone
+    joined to either one person keyed by `new`, so a chain of number changes (even back to an
+    earlier number) ends on the latest. Near-linear: a crafted export can hold thousands."""
+
+    def __init__(self, canonical: dict[str, str]) -> None:
+        self.parent = dict(canonical)
+        self.name = {person: person for person in canonical.values()}
+
+    def find(self, key: str) -> str:
+        parent = self.parent
+        while parent[key] != key:
+            parent[key] = key = parent[parent[key]]
+        return key
+
+    def join(self, old: str, new: str) -> None:
+        if old not in self.parent or new not in self.parent:
+            return
+        root, other = self.find(new), self.find(old)
+        if root != other:
+            self.parent[other] = root
+        self.name[root] = new
+
+    def canonical(self) -> dict[str, str]:
+        """Each key's person, in one step."""
+        return {key: self.name[self.find(key)] for key in self.parent}
 
 
 def _merge_telegram_names(seen: dict[str, Seen], canonical: dict[str, str]) -> None:
