@@ -15,7 +15,7 @@ on top of the one for posting it: that weighs more than passing on what others p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, insert, select
@@ -28,6 +28,7 @@ from nigehbaan.chats.triage.rules import triage
 from nigehbaan.chats.views import MediaMatchView, MediaSummary, MediaView
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.db import in_chunks
 from nigehbaan.evidence.models import EvidenceItem
 from nigehbaan.matching import review
 from nigehbaan.matching.models import (
@@ -35,15 +36,12 @@ from nigehbaan.matching.models import (
     NotComparable,
 )
 
-CHUNK = 500
 UNCATEGORISED = "uncategorised"
 REPORTED = "reported by a victim"
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    wanted = sorted(set(values))
-    for start in range(0, len(wanted), CHUNK):
-        yield wanted[start:start + CHUNK]
+def _chunks(values: Iterable[str]) -> Iterator[Sequence[str]]:
+    return in_chunks(sorted(set(values)))
 
 
 def item_matches(session: Session, case_id: int, shas: Iterable[str]
@@ -189,8 +187,7 @@ def refresh(session: Session, actor: Actor, reference: str, group_id: int) -> in
     members = list(session.execute(select(ChatMember).where(ChatMember.group_id == group_id)
                                    .order_by(ChatMember.id)).scalars())
     stored: dict[int, list[ChatIndicator]] = {}
-    for chunk_start in range(0, len(members), CHUNK):
-        ids = [m.id for m in members[chunk_start:chunk_start + CHUNK]]
+    for ids in in_chunks([m.id for m in members]):
         for row in session.execute(select(ChatIndicator).where(
                 ChatIndicator.member_id.in_(ids)).order_by(ChatIndicator.id)).scalars():
             stored.setdefault(row.member_id, []).append(row)

@@ -37,10 +37,9 @@ from nigehbaan.chats.views import (
 )
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.db import in_chunks
 from nigehbaan.core.errors import NotFound
 from nigehbaan.core.roles import Permission
-
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,8 @@ def load_group(session: Session, actor: Actor, reference: str, group_id: int,
 
 def _evidence(session: Session, group_id: int, positions: Iterable[int]
               ) -> dict[int, EvidenceRef]:
-    wanted = sorted(set(positions))
     found: dict[int, EvidenceRef] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
+    for chunk in in_chunks(sorted(set(positions))):
         for model, kind in ((ChatMessage, "message"), (ChatEvent, "event")):
             rows = session.execute(select(model.id, model.position).where(
                 model.group_id == group_id, model.position.in_(chunk)))
@@ -125,8 +122,7 @@ def members(session: Session, actor: Actor, reference: str, group_id: int | None
     ids = [m.id for m in rows]
     found: dict[int, list[ChatIndicator]] = {}
     decisions: dict[int, ChatTriageDecision] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    for chunk in in_chunks(ids):
         for item in session.execute(select(ChatIndicator).where(
                 ChatIndicator.member_id.in_(chunk)).order_by(ChatIndicator.id)).scalars():
             found.setdefault(item.member_id, []).append(item)
@@ -221,17 +217,18 @@ def timeline(session: Session, actor: Actor, reference: str, group_id: int, memb
     (view,) = members(session, actor, reference, group.id, audit_read=False,
                       member_id=member.id)
     cited: dict[int, list[str]] = {}
+    cited_ids: dict[str, set[int]] = {"message": set(), "event": set()}
     for item in view.indicators:
         for ref in item.evidence:
             cited.setdefault(ref.position, []).append(item.code)
+            cited_ids[ref.type].add(ref.id)
     own = list(session.execute(select(ChatMessage).where(
         ChatMessage.group_id == group.id, ChatMessage.member_id == member.id)
         .order_by(ChatMessage.position).offset(start).limit(limit)).scalars())
-    messages = {m.position: m for m in [*own, *_at_positions(session, ChatMessage, group.id,
-                                                               cited)]}
+    messages = {m.position: m for m in [*own, *_by_id(session, ChatMessage, cited_ids["message"])]}
     events = {e.position: e for e in [*session.execute(select(ChatEvent).where(
         ChatEvent.group_id == group.id, ChatEvent.member_id == member.id)).scalars(),
-        *_at_positions(session, ChatEvent, group.id, cited)]}
+        *_by_id(session, ChatEvent, cited_ids["event"])]}
     media = known.media_views(session, group.case_id, group.id,
                               [p for p, m in messages.items() if m.has_media])
     entries = [TimelineEntry(type="message", id=m.id, position=m.position, at=m.at,
@@ -247,12 +244,10 @@ def timeline(session: Session, actor: Actor, reference: str, group_id: int, memb
     return view, Timeline(entries, start, len(own), view.messages)
 
 
-def _at_positions(session: Session, model: type[ChatMessage] | type[ChatEvent], group_id: int,
-                  positions: Iterable[int]) -> list[Any]:
-    wanted = sorted(positions)
+def _by_id(session: Session, model: type[ChatMessage] | type[ChatEvent],
+           ids: Iterable[int]) -> list[Any]:
+    """The records an indicator cites, by the ids `members` already found for them."""
     found: list[Any] = []
-    for at in range(0, len(wanted), CHUNK):
-        found += session.execute(select(model).where(
-            model.group_id == group_id,
-            model.position.in_(wanted[at:at + CHUNK]))).scalars()
+    for chunk in in_chunks(sorted(ids)):
+        found += session.execute(select(model).where(model.id.in_(chunk))).scalars()
     return found

@@ -8,10 +8,10 @@ the write lock up front turns would-be deadlocks between readers-turned-writers 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
@@ -84,6 +84,18 @@ def scratch_schema(server_url: str, prefix: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+IN_CHUNK = 500
+"""Values per `IN (...)` list: SQLite allows 32,766 bound parameters, PostgreSQL 65,535, and a
+case can cite far more rows than either."""
+_T = TypeVar("_T")
+
+
+def in_chunks(values: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]:
+    """`values` a slice at a time, for queries filtering on `column.in_(chunk)`."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

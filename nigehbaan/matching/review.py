@@ -21,6 +21,7 @@ from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
+from nigehbaan.core.db import in_chunks
 from nigehbaan.core.errors import Invalid, NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence import handling
@@ -39,7 +40,6 @@ from nigehbaan.matching.models import (
 from nigehbaan.matching.video import MIN_QUALITY
 from nigehbaan.matching.views import ItemBadge, MatchView, QueueEntry
 
-_CHUNK = 500
 """Items per `IN (...)` when many are confirmed at once, well under every database's limit."""
 
 
@@ -146,9 +146,8 @@ def confirm_items(session: Session, actor: Actor, reference: str, sha256s: list[
     the matches are read once for all of them, and the case's other readers told once."""
     case = load_case(session, actor, reference, Permission.CASE_READ)
     rows: dict[str, list[tuple[HashMatch, HashEntry, str]]] = {}
-    for start in range(0, len(sha256s), _CHUNK):
-        for row in _case_match_rows(session, case,
-                                    EvidenceItem.sha256.in_(sha256s[start:start + _CHUNK])):
+    for chunk in in_chunks(sha256s):
+        for row in _case_match_rows(session, case, EvidenceItem.sha256.in_(chunk)):
             rows.setdefault(row[2], []).append(row)
     for sha256 in sha256s:
         _confirm_rows(session, actor, case, rows[sha256], None, notify=False)

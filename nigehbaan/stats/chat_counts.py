@@ -38,32 +38,31 @@ class ChatMemberCounts:
     def tables(self, session: Session, actor: Actor, year: int | None) -> list[StatTable]:
         groups = select(ChatGroup.id).where(
             ChatGroup.case_id.in_(in_scope(select(Case.id), actor, year)))
+        counted = (select(ChatMember.id)
+                   .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False)))
         rows = session.execute(
             select(ChatMember.id, ChatGroup.source_sha256, ChatMember.key, ChatMember.triage,
                    ChatMember.country)
             .join(ChatGroup, ChatGroup.id == ChatMember.group_id)
-            .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False))
-            .order_by(ChatMember.id)).all()
+            .where(ChatMember.id.in_(counted)).order_by(ChatMember.id)).all()
         if not rows:
             return []
-        copies: dict[tuple[str, str], list[int]] = {}
+        person_of: dict[int, tuple[str, str]] = {}
         advised: dict[tuple[str, str], str] = {}
         located: dict[tuple[str, str], str] = {}
         for member_id, export, key, triage, country in rows:
-            person = (export, key)
-            copies.setdefault(person, []).append(member_id)
+            person = person_of[member_id] = (export, key)
             held = advised.get(person)
             if held is None or ADVICE_ORDER.get(triage, 9) < ADVICE_ORDER.get(held, 9):
                 advised[person] = triage
             located.setdefault(person, country)
-        person_of = {m: person for person, ids in copies.items() for m in ids}
         decided: dict[tuple[str, str], str] = {}
         for member_id, category in session.execute(
                 select(ChatTriageDecision.member_id, ChatTriageDecision.category)
-                .where(ChatTriageDecision.member_id.in_(list(person_of)))
+                .where(ChatTriageDecision.member_id.in_(counted))
                 .order_by(ChatTriageDecision.decided_at, ChatTriageDecision.id)):
             decided[person_of[member_id]] = category
-        members = [(person, advised[person], located[person]) for person in copies]
+        members = [(person, triage, located[person]) for person, triage in advised.items()]
         advice = Counter(triage for _, triage, _ in members)
         decisions = Counter(decided.get(m, UNDECIDED) for m, _, _ in members)
         agreeing = Counter(decided[m] for m, triage, _ in members if decided.get(m) == triage)

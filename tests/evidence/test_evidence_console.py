@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nigehbaan.evidence import console
-from tests.matching.test_match_console import _case, _items
+from tests.matching.test_match_console import _case, _items, _picture
 from tests.support import Account
 from tests.web.test_console import login
 
@@ -58,3 +58,19 @@ def test_the_review_queue_is_paged(client: TestClient, accounts: dict[str, Accou
     assert shown == [[q["sha256"] for q in whole][i:i + 2] for i in (0, 2, 4)]
     assert "Items 1–2 of 5 to review." in pages[0] and "Earlier items" not in pages[0]
     assert 'start="5"' in pages[2] and "Later items" not in pages[2]
+
+
+def test_an_item_held_twice_counts_once(client: TestClient, accounts: dict[str, Account],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same picture from a second source is a second place for one item: the pager counted
+    places (four), so its last page promised an item that was not there."""
+    inv = accounts["investigator"]
+    ref = _case(client, inv, range(3))
+    again = [("files", ("p0.png", _picture(0), "image/png"))]
+    assert client.post(f"/api/v1/cases/{ref}/evidence", headers=inv.headers,
+                       data={"source": "usb stick"}, files=again).status_code == 201
+    monkeypatch.setattr(console, "ITEMS_PAGE", 2)
+    login(client, inv)
+    assert "Items 1–2 of 3, by SHA-256." in client.get(f"/cases/{ref}/evidence").text
+    last = client.get(f"/cases/{ref}/evidence?start=2").text
+    assert "Items 3–3 of 3" in last and "Later items" not in last
