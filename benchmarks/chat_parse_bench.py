@@ -137,6 +137,7 @@ def _bulk_records(
     labels = list(map(text.__getitem__, map(slice, heads.tolist(), cut.tolist())))
     bodies = list(map(text.__getitem__, map(slice, (cut + 2).tolist(), end)))
     stamps = (begin + 1_600_000_000).astype("datetime64[s]").tolist()
+    assert len(Message._fields) == 14, "the build below lists every field of Message"
     return list(map(tuple.__new__, repeat(Message), zip(
         begin.tolist(), raws, stamps, repeat(True), labels, bodies, repeat(None), repeat(None),
         repeat(None), repeat(None), repeat(()), repeat(False), repeat(False), repeat(None),

@@ -9,16 +9,17 @@ unaltered, so the SHA-256 read here is the vault item's and links the two.
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import cast
 
 from nigehbaan.chats.model import Media
 from nigehbaan.chats.source import open_export_zip
 from nigehbaan.core.zips import MEMBER_OPEN_ERRORS, MEMBER_READ_ERRORS, member_problem
 
-_BLOCK = 1 << 20
+
 class MediaHashes:
     """`hashes(media)` is the SHA-256 of an attached file, or None when its bytes cannot be
     read; then `reason(media)` says why, when the bytes are there but unreadable."""
@@ -64,8 +65,8 @@ class MediaHashes:
             return None
         info = archive.getinfo(path)
         try:
-            with archive.open(info) as data:
-                return _sha256(data)
+            with archive.open(info) as data:  # a ZipExtFile, streamed by file_digest
+                return hashlib.file_digest(cast(io.BufferedIOBase, data), "sha256").hexdigest()
         except (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS) as error:
             self._reasons[path] = f"unreadable in the export zip: {member_problem(error, info)}"
             return None
@@ -78,15 +79,8 @@ class MediaHashes:
             return None
         try:
             with file.open("rb") as data:
-                return _sha256(data)
+                return hashlib.file_digest(data, "sha256").hexdigest()
         except OSError as error:
             self._reasons[path] = f"unreadable beside the export ({error.strerror or error})"
             return None
 
-
-def _sha256(data: IO[bytes]) -> str:
-    """Streamed, so a large video never sits in memory whole."""
-    digest = hashlib.sha256()
-    for block in iter(lambda: data.read(_BLOCK), b""):
-        digest.update(block)
-    return digest.hexdigest()

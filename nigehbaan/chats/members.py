@@ -21,6 +21,12 @@ from nigehbaan.chats.model import Member, MemberRef
 
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().\u00a0\u202f\u2011]{6,24}$")
 _MIN_DIGITS = 7
+LONGEST_NAME = 200
+"""Longest name read from a mention or a deletion notice."""
+NAMED_MENTION = re.compile(f"@\u2068([^\u2068\u2069\n]{{1,{LONGEST_NAME}}})\u2069")
+"""How newer WhatsApp exports write a mention: the name the phone shows, between isolate
+marks: a saved contact `@\u2068Nadia\u2069`, a push name `@\u2068~Nadia\u2069`, an unsaved number
+as written. Here beside the identity rules, since triage reads mentions too."""
 OWNER_KEY = "owner"
 
 

@@ -83,17 +83,6 @@ def positions(graph: nx.DiGraph) -> dict[str, Position]:
             for i, node in enumerate(nodes)}
 
 
-def pagerank(graph: nx.DiGraph, damping: float = 0.85, rounds: int = 100,
-             tolerance: float = 1e-10) -> dict[str, float]:
-    """Weighted PageRank by power iteration: networkx's own needs scipy, which we do not ship
-    for one function."""
-    if graph.number_of_nodes() == 0:
-        return {}
-    index = arrays.node_index(graph)
-    rank = arrays.pagerank(arrays.directed(graph, index), damping, rounds, tolerance)
-    return dict(zip(index, rank.tolist(), strict=True))
-
-
 def _removal_effect(cuts: arrays.Cuts, rank: arrays.Floats, nodes: list[str]
                     ) -> dict[int, int]:
     """How many members lose their path to the main component when this one is taken out.

@@ -17,6 +17,7 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.core.actors import Actor
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.matching.categories import load_scheme
+from nigehbaan.matching.indexes import EXACT_TYPES
 from nigehbaan.matching.models import HashList, HashMatch
 from nigehbaan.matching.review import case_matches, confirm_items, item_matches
 from nigehbaan.matching.views import ItemMatches, MatchView
@@ -55,7 +56,8 @@ def matched_items(session: Session, actor: Actor, reference: str) -> list[ItemMa
     return items
 
 
-EXACT_METHODS = frozenset({"exact-md5", "exact-sha1", "exact-sha256"})
+EXACT_METHODS = frozenset(f"exact-{hash_type.value}" for hash_type in EXACT_TYPES)
+"""The methods `search.exact` names its matches by."""
 
 
 def settled_by_lists(item: ItemMatches) -> bool:

@@ -16,7 +16,12 @@ from nigehbaan.chats import graph_arrays
 from nigehbaan.chats.analysis import analyse
 from nigehbaan.chats.identity import Seen, resolve
 from nigehbaan.chats.model import ChatFormat, EventKind, MemberRef, Message, Record, SystemEvent
-from nigehbaan.chats.network import REMOVAL_CANDIDATES, pagerank, positions, recruitment_tree
+from nigehbaan.chats.network import (
+    BETWEENNESS_SAMPLE,
+    REMOVAL_CANDIDATES,
+    positions,
+    recruitment_tree,
+)
 from nigehbaan.chats.registry import open_chats
 from nigehbaan.chats.triage.collector import Edge
 from tests.chats.groups import export_path, write_groups
@@ -154,6 +159,13 @@ def in_order(figures: dict[str, float], graph: nx.Graph) -> list[float]:
     return [figures[node] for node in graph]
 
 
+def pagerank(graph: nx.DiGraph, damping: float = 0.85, rounds: int = 100) -> dict[str, float]:
+    """Our array PageRank (`graph_arrays.pagerank`, what `positions` uses) by node."""
+    index = graph_arrays.node_index(graph)
+    rank = graph_arrays.pagerank(graph_arrays.directed(graph, index), damping, rounds)
+    return dict(zip(index, rank.tolist(), strict=True))
+
+
 def reference_pagerank(graph: nx.DiGraph, damping: float = 0.85, rounds: int = 100,
                        tolerance: float = 1e-10) -> dict[str, float]:
     """The node-by-node power iteration positions() used before it moved to numpy."""
@@ -271,7 +283,7 @@ def test_positions_match_networkx_figures(case: str) -> None:
     graph = CASES[case]()
     plain = simple(graph)
     rank = reference_pagerank(graph)
-    k = 64 if len(plain) > 64 else None
+    k = BETWEENNESS_SAMPLE if len(plain) > BETWEENNESS_SAMPLE else None
     between = nx.betweenness_centrality(plain, k=k, seed=0)
     cores = nx.core_number(plain)
     effect = reference_removal(plain, rank)
@@ -298,4 +310,3 @@ def test_removal_effect_is_measured_for_the_most_central_cut_vertices_only() -> 
 
 def test_empty_graph_has_no_positions() -> None:
     assert positions(nx.DiGraph()) == {}
-    assert pagerank(nx.DiGraph()) == {}

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nigehbaan.evidence import console
-from tests.matching.test_match_console import _case, _items, _picture
+from tests.matching.test_match_api_db import _picture
+from tests.matching.test_match_console import _case, _items
 from tests.support import Account
 from tests.web.test_console import login
 

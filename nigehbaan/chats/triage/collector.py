@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from nigehbaan.chats.identity import Seen
-from nigehbaan.chats.members import phone_identity
+from nigehbaan.chats.members import NAMED_MENTION, phone_identity
 from nigehbaan.chats.model import EventKind, Media, MemberRef, Message, Record, SystemEvent
 from nigehbaan.chats.triage.patterns import PatternSet, default_patterns
-from nigehbaan.chats.whatsapp.body import NAMED_MENTION
 
 _NUMBER = re.compile(r"(?<![\w@+])\+?\d[\d \-().\u00a0]{6,18}\d")
 _DIGIT = re.compile(r"\d")

@@ -12,20 +12,15 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from nigehbaan.chats.members import MemberBook
+from nigehbaan.chats.members import LONGEST_NAME, NAMED_MENTION, MemberBook
 from nigehbaan.chats.model import Media, MediaKind, MemberRef, Message
 from nigehbaan.chats.whatsapp.locale import locales
-from nigehbaan.chats.whatsapp.names import clean_label
+from nigehbaan.chats.whatsapp.names import mentioned_label
 
 _ANDROID_FILE = re.compile(r"(?P<file>[^<>\s][^<>]*?\.\w{1,6}) \((?P<words>[^()]+)\)")
 _WA_FILE_NAME = re.compile(r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+")
 _IOS_ATTACHED = re.compile(r"<(?:attached|adjunto): (?P<file>[^>]+)>")
 _MENTION = re.compile(r"@(\d{7,15})\b")
-_LONGEST_NAME = 200
-"""Longest name read from a mention or a deletion notice."""
-NAMED_MENTION = re.compile(f"@\u2068([^\u2068\u2069\n]{{1,{_LONGEST_NAME}}})\u2069")
-"""Newer exports write a mention as the name the phone shows, between isolate marks: a saved
-contact `@\u2068Nadia\u2069`, a push name `@\u2068~Nadia\u2069`, an unsaved number as written."""
 _LOCATION = re.compile(r"(?:location|ubicación): https://maps\.google\.com/\S+")
 _KIND_BY_WORD = {
     "IMG": MediaKind.IMAGE, "PHOTO": MediaKind.IMAGE, "VID": MediaKind.VIDEO,
@@ -153,7 +148,7 @@ class BodyReader:
         notice is one line ending in a full stop after a name)."""
         lead = next(lead for lead in self.by_admin if text.startswith(lead))
         name = text[len(lead) :]
-        if "\n" in name or not name.endswith(".") or not 1 < len(name) <= _LONGEST_NAME:
+        if "\n" in name or not name.endswith(".") or not 1 < len(name) <= LONGEST_NAME:
             return None
         admin = self._named(name[:-1])
         if admin is not None:
@@ -161,7 +156,5 @@ class BodyReader:
         return admin
 
     def _named(self, name: str) -> MemberRef | None:
-        name = clean_label(name)
-        if name.startswith("~") and not name.startswith(("~ ", "~\u202f", "~\u00a0")):
-            name = "~ " + name[1:]  # the push name as a header writes it
-        return self.book.label(name, system=True) if name.strip("~ \u202f\u00a0") else None
+        label = mentioned_label(name)
+        return None if label is None else self.book.label(label, system=True)

@@ -206,8 +206,8 @@ class ChunkReader:
                         queued.add(after)
             colon = self._colon_prefixes(colon, labels, i + 1, queued, queue)
         events = sum(not isinstance(r, Message) for r in done.values())
-        if at_waiting:
-            refs = list(map(known.get, labels))
+        for i in at_waiting:  # their sender is known now, from its first message
+            refs[i] = known.get(labels[i])
         texts, media, deleted = _canned_columns(bodies, fixed, np.flatnonzero(canned).tolist())
         records: list[Record] = list(map(_NEW, repeat(Message), zip(
             positions, raws, stamps, repeat(True), refs, texts, media, repeat(None),

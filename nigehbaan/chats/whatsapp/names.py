@@ -32,6 +32,15 @@ def push_name(label: str) -> str | None:
     return name or None
 
 
+def mentioned_label(name: str) -> str | None:
+    """The label a header writes for a name in a mention, where a push name comes without
+    iOS's space (`~Nadia` is `~ Nadia`); None for marks and nothing else."""
+    label = clean_label(name)
+    if not label.lstrip("~").strip(_PUSH_SPACES):
+        return None
+    return "~ " + label[1:] if label.startswith("~") and push_name(label) is None else label
+
+
 def same_label(label: str) -> str:
     """One spelling per written form, for comparing labels: `~\\u202fNadia` is `~ Nadia`."""
     label = clean_label(label)

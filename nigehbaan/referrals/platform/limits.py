@@ -4,7 +4,7 @@ formats spell them. Errors name the problem and, where there is one, the place."
 from __future__ import annotations
 
 import codecs
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from nigehbaan.core.errors import Invalid, shown
@@ -47,7 +47,7 @@ def when(value: object, field: str) -> datetime | None:
     except ValueError:
         raise Invalid(f"{field}: {shown(text)} is not an ISO 8601 date-time") from None
     try:  # as the case and its events will hold it, so no later step can refuse it
-        return in_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        return in_utc(moment)  # a time without an offset is UTC
     except ValueError as error:
         raise Invalid(f"{field}: {shown(text)} {error}") from None
 
