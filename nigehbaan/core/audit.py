@@ -49,7 +49,22 @@ def record(
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    event = AuditEvent(
+    made = event(actor, action, object_type, object_ref, outcome=outcome, detail=detail)
+    append(session, made)
+    return made
+
+
+def event(
+    actor: Actor | None,
+    action: str,
+    object_type: str = "",
+    object_ref: str = "",
+    *,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An event not yet in the chain: `chain.append_many` links a batch of them at once."""
+    return AuditEvent(
         at=utcnow(),
         actor_id=actor.user_id if actor else None,
         actor=actor.username if actor else "anonymous",
@@ -60,8 +75,6 @@ def record(
         outcome=outcome,
         detail=json.loads(json.dumps(detail or {}, default=str)),
     )
-    append(session, event)
-    return event
 
 
 def recent(session: Session, *, limit: int = 200, object_ref: str = "") -> list[AuditEvent]:

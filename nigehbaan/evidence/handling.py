@@ -6,7 +6,7 @@ Each of these is a custody event, because a court may ask who saw an item, when 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from nigehbaan.cases.access import load_case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.chain import append
 from nigehbaan.core.errors import Conflict, Invalid, NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence import custody
-from nigehbaan.evidence.models import CaseItem, EvidenceItem
+from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem
 from nigehbaan.evidence.queries import held_by, load_item
 from nigehbaan.evidence.vault import Vault, VaultError
 from nigehbaan.evidence.views import VerifyView
@@ -47,17 +48,24 @@ def open_content(session: Session, actor: Actor, vault: Vault, sha256: str, reas
 def review(session: Session, actor: Actor, reference: str, sha256: str, category: str,
            reviewed: bool = True) -> CaseItem:
     case = load_case(session, actor, reference, Permission.CASE_READ)
-    if len(category) > CATEGORY_LENGTH:
-        raise Invalid(f"category: at most {CATEGORY_LENGTH} characters")
     links = session.execute(select(CaseItem).join(EvidenceItem).where(
         CaseItem.case_id == case.id, EvidenceItem.sha256 == sha256.lower())).scalars().all()
     if not links:
         raise NotFound(f"item {sha256[:12]}… is not in case {case.reference}")
+    append(session, mark_reviewed(actor, case.reference, links, sha256, category, reviewed))
+    return links[0]
+
+
+def mark_reviewed(actor: Actor, reference: str, links: Sequence[CaseItem], sha256: str,
+                  category: str, reviewed: bool = True) -> CustodyEvent:
+    """Sets the case's links to one item as reviewed; the custody event, not yet in the chain,
+    so a caller reviewing many items links them all at once (`chain.append_many`)."""
+    if len(category) > CATEGORY_LENGTH:
+        raise Invalid(f"category: at most {CATEGORY_LENGTH} characters")
     for link in links:
         link.reviewed, link.reviewed_by, link.category = reviewed, actor.username, category.strip()
-    custody.record(session, actor, custody.CustodyAction.REVIEWED, sha256.lower(),
-                   case.reference, detail={"category": category.strip(), "reviewed": reviewed})
-    return links[0]
+    return custody.event(actor, custody.CustodyAction.REVIEWED, sha256.lower(), reference,
+                         detail={"category": category.strip(), "reviewed": reviewed})
 
 
 def _hashes(session: Session, actor: Actor, reference: str) -> list[str]:

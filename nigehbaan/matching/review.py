@@ -20,6 +20,8 @@ from nigehbaan.cases.access import load_case
 from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.chain import append, append_many
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import in_chunks
 from nigehbaan.core.errors import Invalid, NotFound
@@ -39,8 +41,6 @@ from nigehbaan.matching.models import (
 )
 from nigehbaan.matching.video import MIN_QUALITY
 from nigehbaan.matching.views import ItemBadge, MatchView, QueueEntry
-
-"""Items per `IN (...)` when many are confirmed at once, well under every database's limit."""
 
 
 def match_views(session: Session, case_id: int, items: Select[int]) -> list[MatchView]:
@@ -142,15 +142,31 @@ def confirm(session: Session, actor: Actor, reference: str, match_id: int,
 
 
 def confirm_items(session: Session, actor: Actor, reference: str, sha256s: list[str]) -> None:
-    """Confirms each item with its lists' one suggestion, each its own decision; the case and
-    the matches are read once for all of them, and the case's other readers told once."""
+    """Confirms each item with its lists' one suggestion, each its own decision with its own
+    custody and audit event. Read once for all of them: the case, the matches, the item links
+    and earlier confirmations; the events are linked into their chains in one step each, and
+    the case's other readers told once."""
     case = load_case(session, actor, reference, Permission.CASE_READ)
     rows: dict[str, list[tuple[HashMatch, HashEntry, str]]] = {}
+    links: dict[str, list[CaseItem]] = {}
     for chunk in in_chunks(sha256s):
         for row in _case_match_rows(session, case, EvidenceItem.sha256.in_(chunk)):
             rows.setdefault(row[2], []).append(row)
+        for link, sha256 in session.execute(
+                select(CaseItem, EvidenceItem.sha256).join(EvidenceItem)
+                .where(CaseItem.case_id == case.id, EvidenceItem.sha256.in_(chunk))):
+            links.setdefault(sha256, []).append(link)
+    decided = {sha256: _chosen(rows[sha256], None) for sha256 in sha256s}
+    existing = _existing(session, case, [m.id for sha in sha256s for m, _e, _s in rows[sha]])
+    custody_events, audit_events = [], []
     for sha256 in sha256s:
-        _confirm_rows(session, actor, case, rows[sha256], None, notify=False)
+        offered, chosen = decided[sha256]
+        custody_events.append(handling.mark_reviewed(actor, case.reference, links[sha256],
+                                                     sha256, chosen))
+        audit_events.append(_confirm(session, actor, case, rows[sha256], offered, chosen,
+                                     existing)[1])
+    append_many(session, custody_events)
+    append_many(session, audit_events)
     if sha256s:
         MATCHES_CHANGED(session, actor, case.reference)
 
@@ -181,11 +197,22 @@ def _case_match_rows(session: Session, case: Case, where: ColumnElement[bool],
 
 def _confirm_rows(session: Session, actor: Actor, case: Case,
                   rows: list[tuple[HashMatch, HashEntry, str]],
-                  category: str | None, *, notify: bool = True) -> list[MatchConfirmation]:
-    """One decision for one item's matches: one custody event, one audit event; `notify`
-    False leaves telling the case's other readers (chat indicators) to a caller confirming
-    many items at once."""
-    sha256 = rows[0][2]
+                  category: str | None) -> list[MatchConfirmation]:
+    """One decision for one item's matches: one custody event, one audit event."""
+    offered, chosen = _chosen(rows, category)
+    handling.review(session, actor, case.reference, rows[0][2], chosen)
+    existing = _existing(session, case, [m.id for m, _e, _s in rows])
+    done, event = _confirm(session, actor, case, rows, offered, chosen, existing)
+    session.flush()
+    append(session, event)
+    MATCHES_CHANGED(session, actor, case.reference)
+    return done
+
+
+def _chosen(rows: list[tuple[HashMatch, HashEntry, str]], category: str | None
+            ) -> tuple[set[str], str]:
+    """What the lists offer for one item, and the category it gets: the one given, else the
+    lists' one suggestion."""
     offered = {suggestion(entry) for _match, entry, _sha in rows} - {""}
     if category is None and len(offered) > 1:
         raise Invalid(f"category: the lists disagree ({', '.join(sorted(offered))}), "
@@ -193,10 +220,23 @@ def _confirm_rows(session: Session, actor: Actor, case: Case,
     chosen = (category if category is not None else next(iter(offered), "")).strip()
     if not chosen:
         raise Invalid("category: the list gives none for this match, so name one")
-    handling.review(session, actor, case.reference, sha256, chosen)
-    existing = {c.match_id: c for c in session.execute(select(MatchConfirmation).where(
-        MatchConfirmation.match_id.in_([m.id for m, _e, _s in rows]),
-        MatchConfirmation.case_id == case.id)).scalars()}
+    return offered, chosen
+
+
+def _existing(session: Session, case: Case, match_ids: list[int]
+              ) -> dict[int, MatchConfirmation]:
+    found: dict[int, MatchConfirmation] = {}
+    for chunk in in_chunks(match_ids):
+        found.update((c.match_id, c) for c in session.execute(select(MatchConfirmation).where(
+            MatchConfirmation.match_id.in_(chunk),
+            MatchConfirmation.case_id == case.id)).scalars())
+    return found
+
+
+def _confirm(session: Session, actor: Actor, case: Case,
+             rows: list[tuple[HashMatch, HashEntry, str]], offered: set[str], chosen: str,
+             existing: dict[int, MatchConfirmation]) -> tuple[list[MatchConfirmation], AuditEvent]:
+    """Each of the item's matches confirmed as `chosen`; the audit event, not yet linked."""
     done = []
     for match, entry, _sha in rows:
         confirmation = existing.get(match.id)
@@ -206,13 +246,10 @@ def _confirm_rows(session: Session, actor: Actor, case: Case,
         confirmation.suggested, confirmation.category = suggestion(entry), chosen
         confirmation.confirmed_by, confirmation.confirmed_at = actor.username, utcnow()
         done.append(confirmation)
-    session.flush()
-    audit.record(session, actor, "matching.confirm", "case", case.reference, detail={
-        "match": rows[0][0].id, "matches": [m.id for m, _e, _s in rows], "item": sha256,
+    event = audit.event(actor, "matching.confirm", "case", case.reference, detail={
+        "match": rows[0][0].id, "matches": [m.id for m, _e, _s in rows], "item": rows[0][2],
         "suggested": ", ".join(sorted(offered)), "category": chosen})
-    if notify:
-        MATCHES_CHANGED(session, actor, case.reference)
-    return done
+    return done, event
 
 
 def suggestion(entry: HashEntry) -> str:

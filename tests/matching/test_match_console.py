@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nigehbaan.cases.models import Case
 from nigehbaan.core.audit import AuditEvent
+from nigehbaan.core.chain import verify
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import transaction
-from nigehbaan.evidence.models import CustodyEvent
+from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem
 from nigehbaan.matching.models import MatchNotification
 from tests.matching.test_match_api_db import _picture
 from tests.support import Account
@@ -244,7 +245,16 @@ def test_items_the_lists_settle_are_confirmed_in_one_step(
     with transaction(factory) as session:
         decided = session.execute(select(AuditEvent.detail).where(
             AuditEvent.action == "matching.confirm")).scalars().all()
+        reviewed = session.execute(select(CustodyEvent.sha256, CustodyEvent.detail).where(
+            CustodyEvent.action == "reviewed")).all()
+        marked = session.execute(select(EvidenceItem.sha256, CaseItem.category).join(
+            CaseItem).where(CaseItem.reviewed.is_(True))).all()
+        chains = [verify(session, model) for model in (AuditEvent, CustodyEvent)]
     assert sorted(d["item"] for d in decided) == sorted([sha["p0"], sha["p2"]])
+    assert sorted((item, detail["category"]) for item, detail in reviewed) == sorted(
+        [(sha["p0"], "2"), (sha["p2"], "1")])
+    assert sorted(marked) == sorted([(sha["p0"], "2"), (sha["p2"], "1")])
+    assert all(chain.ok for chain in chains)
     again = client.post(f"/api/v1/cases/{ref}/matching/settled-confirmations",
                         headers=inv.headers)
     assert again.status_code == 200 and again.json() == {"confirmed": []}
