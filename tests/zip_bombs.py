@@ -18,12 +18,20 @@ BOMB_ZEROS = 9 << 20
 """Above the ratio floor; deflated zeros compress about 1027:1, over the 1000:1 bound."""
 
 
+DATE = (2024, 1, 13, 10, 0, 0)
+"""Every entry's date, so the same entries give the same bytes on every run."""
+
+
 def zipped(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, data in entries.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 13, 10, 0, 0)), data,
-                             compress_type=method)
+    return added(b"", entries, method)
+
+
+def added(data: bytes, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """The zip `data` (none when empty) with `entries` appended."""
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a" if data else "w", method) as archive:
+        for name, content in entries.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=DATE), content, compress_type=method)
     return buffer.getvalue()
 
 
@@ -79,10 +87,10 @@ def far_offset(data: bytes, offset: int = 2**63 + 5) -> bytes:
     return data[:start] + bytes(record) + extra + bytes(tail)
 
 
-def zeros_bomb(entries: dict[str, bytes] | None = None) -> bytes:
-    """A deflated entry of zeros declaring about 1027 times its compressed size, beside
-    `entries`."""
-    return zipped({**(entries or {}), "zeros.bin": bytes(BOMB_ZEROS)})
+def zeros_bomb(data: bytes = b"") -> bytes:
+    """The zip `data` (none when empty) with a deflated entry of zeros declaring about 1027
+    times its compressed size."""
+    return added(data, {"zeros.bin": bytes(BOMB_ZEROS)})
 
 
 def member_offsets(data: bytes, name: str) -> tuple[int, int]:

@@ -16,6 +16,8 @@ from PIL import Image
 from nigehbaan.synth.chats import write_chat_groups
 
 SEED = 7
+FSI, PDI = "\u2068", "\u2069"
+"""The isolate marks newer WhatsApp exports put around a name in a mention."""
 RANK = {"priority_suspect": 3, "possible_victim": 2, "undetermined": 1, "passive": 0}
 
 

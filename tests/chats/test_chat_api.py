@@ -9,8 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.chats.groups import export_path, write_groups
-from tests.support import Account, open_case, upload_chat, upload_chat_form
-from tests.web.test_console import login
+from tests.support import Account, login, open_case, upload_chat, upload_chat_form
 from tests.zip_bombs import quoted_overlap, zipped
 
 GOOD = ("13/03/2023, 09:12 - You created group \"Walk group\"\n"

@@ -49,7 +49,7 @@ from nigehbaan.synth.chats import TELEGRAM, write_chat_groups
 from nigehbaan.synth.media import write_media
 from tests.chats.media_export import Export, hash_list, write_export
 from tests.support import Account
-from tests.zip_bombs import BOMB_ZEROS, corrupt_data, encrypted, quoted_overlap, unknown_method
+from tests.zip_bombs import corrupt_data, encrypted, quoted_overlap, unknown_method, zeros_bomb
 
 COUNTED = (ChatGroup, ChatMember, ChatMessage, ChatMedia, ChatIndicator, CaseItem,
            CustodyEvent, EvidenceItem, HashMatch, AuditEvent)
@@ -428,15 +428,8 @@ def test_media_source_of_a_long_name_stays_distinct() -> None:
     assert len(first) == len(second) == 300 and first != second
 
 
-def _with_zeros(data: bytes) -> bytes:
-    buffer = io.BytesIO(data)
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("zeros.bin", bytes(BOMB_ZEROS))
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(("build", "named"), [
-    (quoted_overlap, "overlaps entry"), (_with_zeros, "entry 'zeros.bin' declares")])
+    (quoted_overlap, "overlaps entry"), (zeros_bomb, "entry 'zeros.bin' declares")])
 def test_zip_bomb_is_refused_whole_in_one_line(
         factory: sessionmaker[Session], settings: Settings, case_ref: str, export: Export,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build: Callable[[bytes], bytes],

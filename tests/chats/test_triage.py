@@ -18,7 +18,7 @@ from nigehbaan.chats.identity import Seen, resolve
 from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.model import ChatFormat, MemberRef, Message
 from nigehbaan.chats.registry import open_chats
-from tests.chats.groups import RANK, export_path, truth, write_groups
+from tests.chats.groups import FSI, PDI, RANK, export_path, truth, write_groups
 
 LAYOUTS = ("whatsapp-android-en", "whatsapp-android-es", "whatsapp-ios-en", "whatsapp-ios-es",
            "telegram-desktop")
@@ -43,11 +43,19 @@ def groups(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     return root, write_groups(root, with_media=True)
 
 
-def run(path: Path) -> Result:
+def run(path: Path, **options: Any) -> Result:
     """Parse and triage as the importer does, hashing attached media for re-share detection."""
     stream = next(iter(open_chats(path)))
     with MediaHashes(path) as hashes:
-        return analyse(stream, stream.header.format, content_key=hashes)
+        return analyse(stream, stream.header.format, content_key=hashes, **options)
+
+
+def members_of(tmp_path: Path, lines: list[str], name: str = "WhatsApp Chat with Walk.txt",
+               **options: Any) -> dict[str, MemberResult]:
+    """`run` on a small export written from `lines`: its members by key."""
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return {m.person.key: m for m in run(path, **options).members.values()}
 
 
 def _ids(member: MemberResult) -> set[str]:
@@ -168,17 +176,14 @@ def test_named_mentions_address_the_member_and_post_no_number(tmp_path: Path) ->
     """A request that mentions a saved contact by name (`@<isolate>Sana<isolate>`, as newer
     exports write it) addresses that member; mentioning an unsaved number by name speaks to
     its owner and does not count as their number posted, while the number typed plainly does."""
-    path = tmp_path / "_chat.txt"
-    fsi, pdi = "\u2068", "\u2069"
-    path.write_text("\n".join([
+    members = members_of(tmp_path, [
         "[13/03/2023, 14:00:00] Sana: hi",
         "[13/03/2023, 14:00:30] +92 300 1111111: salaam",
         "[13/03/2023, 14:00:40] +92 300 2222222: hello",
-        f"[13/03/2023, 14:01:00] Kamran: @{fsi}Sana{pdi} send me your pics",
-        f"[13/03/2023, 14:02:00] Kamran: @{fsi}+92 300 1111111{pdi} welcome",
+        f"[13/03/2023, 14:01:00] Kamran: @{FSI}Sana{PDI} send me your pics",
+        f"[13/03/2023, 14:02:00] Kamran: @{FSI}+92 300 1111111{PDI} welcome",
         "[13/03/2023, 14:03:00] Kamran: call her on +92 300 2222222",
-    ]) + "\n", "utf-8")
-    members = {m.person.key: m for m in run(path).members.values()}
+    ], name="_chat.txt")
     codes = {key: {i.code for i in m.indicators} for key, m in members.items()}
     assert "addressed_by_requests" in codes["name:Sana"]
     assert members["name:Sana"].triage.category == "possible_victim"
@@ -189,16 +194,14 @@ def test_named_mentions_address_the_member_and_post_no_number(tmp_path: Path) ->
 def test_a_settings_change_shows_an_admin(tmp_path: Path) -> None:
     """Only admins may change a group's settings or reset its link: a co-admin who does is
     an admin on the record, citing that line; a member who pins a message is not."""
-    path = tmp_path / "WhatsApp Chat with Walk.txt"
-    path.write_text("\n".join([
+    members = members_of(tmp_path, [
         "13/03/2023, 09:12 - You created group \"Walk\"",
         "13/03/2023, 09:13 - You added Kamran, Sana",
         "13/03/2023, 09:14 - Kamran changed this group's settings to allow only admins to send "
         "messages to this group",
         "13/03/2023, 09:15 - Sana pinned a message",
         "13/03/2023, 09:16 - Kamran reset this group's invite link",
-    ]) + "\n", "utf-8")
-    members = {m.person.key: m for m in run(path).members.values()}
+    ])
     admin = [i for i in members["name:Kamran"].indicators if i.code == "admin"]
     assert [i.evidence for i in admin] == [(3, 5)]
     assert "admin" not in {i.code for i in members["name:Sana"].indicators}
@@ -207,20 +210,18 @@ def test_a_settings_change_shows_an_admin(tmp_path: Path) -> None:
 def test_a_message_deleted_by_an_admin_names_the_admin(tmp_path: Path) -> None:
     """`This message was deleted by admin ~Bolanle.` is the sender's deleted message, and shows
     that Bolanle, a push name, moderates the group: an admin, citing the line."""
-    path = tmp_path / "WhatsApp Chat with Walk.txt"
-    path.write_text("\n".join([
+    members = members_of(tmp_path, [
         "13/03/2023, 09:12 - You created group \"Walk\"",
         "13/03/2023, 09:13 - Sana: hello",
         "13/03/2023, 09:14 - ~ Bolanle: welcome",
         "13/03/2023, 09:15 - Sana: This message was deleted by admin ~Bolanle.",
         "13/03/2023, 09:16 - Kamran: This message was deleted by admin Imran Qureshi.",
-    ]) + "\n", "utf-8")
-    records = list(next(iter(open_chats(path))))
+    ])
+    records = list(next(iter(open_chats(tmp_path / "WhatsApp Chat with Walk.txt"))))
     deleted = [(r.sender.key if r.sender else "", r.deleted_by.key, r.text, r.deleted)
                for r in records if isinstance(r, Message) and r.deleted_by is not None]
     assert deleted == [("name:Sana", "name:~Bolanle", "", True),
                        ("name:Kamran", "name:Imran Qureshi", "", True)]
-    members = {m.person.key: m for m in run(path).members.values()}
     admin = [i for i in members["name:~Bolanle"].indicators if i.code == "admin"]
     assert [(i.evidence, i.detail) for i in admin] == [
         ((4,), "acted as an admin (1×): deleted a message of Sana")]
@@ -228,19 +229,11 @@ def test_a_message_deleted_by_an_admin_names_the_admin(tmp_path: Path) -> None:
     assert not members["name:Imran Qureshi"].person.mention_only
 
 
-def _analysed(tmp_path: Path, lines: list[str], **options: Any) -> dict[str, MemberResult]:
-    path = tmp_path / "WhatsApp Chat with Walk.txt"
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    stream = next(iter(open_chats(path)))
-    result = analyse(stream, stream.header.format, **options)
-    return {m.person.key: m for m in result.members.values()}
-
-
 def test_a_changed_number_follows_the_latest_and_announcing_it_posts_no_ones(
         tmp_path: Path) -> None:
     """After `A changed to B` and back to A the person is A, shown and keyed by it; a member
     giving their own new number before the change has not had their number posted by others."""
-    members = _analysed(tmp_path, [
+    members = members_of(tmp_path, [
         "13/03/2023, 09:12 - You created group \"Walk\"",
         "13/03/2023, 09:13 - +92 300 1111111: my new number is +34 612 345 678",
         "13/03/2023, 09:14 - +92 300 1111111 changed to +34 612 345 678",
@@ -255,7 +248,7 @@ def test_a_changed_number_follows_the_latest_and_announcing_it_posts_no_ones(
 
 
 def test_the_owners_given_number_wins_over_a_number_they_changed_from(tmp_path: Path) -> None:
-    members = _analysed(tmp_path, [
+    members = members_of(tmp_path, [
         "13/03/2023, 09:12 - You created group \"Walk\"",
         "13/03/2023, 09:13 - +92 300 1111111: hi",
         "13/03/2023, 09:14 - +92 300 1111111 changed to +34 612 345 678",
@@ -269,10 +262,9 @@ def test_the_owners_given_number_wins_over_a_number_they_changed_from(tmp_path: 
 def test_a_member_only_mentioned_by_name_is_counted(tmp_path: Path) -> None:
     """`mention_only` sets aside numbers only ever mentioned as digits (probably a contact
     saved by name); a name in a mention is that member, so they count."""
-    fsi, pdi = "\u2068", "\u2069"
-    members = _analysed(tmp_path, [
+    members = members_of(tmp_path, [
         "13/03/2023, 09:12 - You created group \"Walk\"",
-        f"13/03/2023, 09:13 - Kamran: @{fsi}Bilal Shop{pdi} hello",
+        f"13/03/2023, 09:13 - Kamran: @{FSI}Bilal Shop{PDI} hello",
         "13/03/2023, 09:14 - Kamran: @923009999999 hello",
     ])
     assert not members["name:Bilal Shop"].person.mention_only

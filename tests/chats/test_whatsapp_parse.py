@@ -19,6 +19,7 @@ from nigehbaan.chats import (
     parse,
 )
 from nigehbaan.chats.whatsapp import parser as wa_parser
+from tests.chats.groups import FSI, PDI
 
 NNBSP, NBSP, LRM = "\u202f", "\u00a0", "\u200e"
 ENCRYPTION = (
@@ -231,6 +232,7 @@ def test_every_system_event_by_wording(tmp_path: Path, text: str, kind: EventKin
     for export in (android, ios):
         (event,) = export.records
         assert isinstance(event, SystemEvent) and event.kind is kind
+        assert not any("not recognised" in w for w in export.report.warnings)  # a wording met
 
 
 def test_subject_values_and_owner(tmp_path: Path) -> None:
@@ -432,9 +434,6 @@ def test_ios_push_names_are_one_member_apart_from_numbers(tmp_path: Path) -> Non
                     "tel:+923002222222"]  # fmt: skip
     push = next(m for m in export.members if m.ref.key == "name:~Nadia")
     assert push.labels == ("Nadia",) and push.messages == 3 and push.events_as_actor == 2
-
-
-FSI, PDI = "\u2068", "\u2069"
 
 
 def test_named_mentions_point_at_the_member_the_header_names(tmp_path: Path) -> None:

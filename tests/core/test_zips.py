@@ -67,7 +67,7 @@ def test_a_name_with_a_line_break_stays_on_one_line() -> None:
 
 
 def test_a_wild_ratio_is_refused_naming_the_entry() -> None:
-    message = refusal(zeros_bomb({"chat.txt": b"hi\n"}))
+    message = refusal(zeros_bomb(zipped({"chat.txt": b"hi\n"})))
     assert message.startswith("possible zip bomb: entry 'zeros.bin' declares 9437184 bytes "
                               "from ")
     assert message.endswith(f"compressed (over {MAX_RATIO:g}:1)")

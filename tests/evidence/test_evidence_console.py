@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from nigehbaan.evidence import console
 from tests.matching.test_match_api_db import _picture
 from tests.matching.test_match_console import _case, _items
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 
 def test_the_item_list_is_paged_and_previews_load_lazily(

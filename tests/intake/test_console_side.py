@@ -18,8 +18,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.intake.models import PortalReport
 from tests.intake.portal_support import come_back, receipt_of, report
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 SCRIPT = "<script>alert('pwned')</script>"
 ALL_FIELDS = {"description": SCRIPT, "platform": SCRIPT, "groups": SCRIPT, "people": SCRIPT,

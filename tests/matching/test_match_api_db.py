@@ -17,8 +17,7 @@ from typer.testing import CliRunner
 
 from tests.cli.conftest import cli
 from tests.cli.runner import run
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 __all__ = ["cli"]
 

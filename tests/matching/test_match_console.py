@@ -19,8 +19,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem
 from nigehbaan.matching.models import MatchNotification
 from tests.matching.test_match_api_db import _picture
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 
 def _case(client: TestClient, account: Account, seeds: range, title: str = "Phone") -> str:

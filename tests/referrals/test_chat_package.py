@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from nigehbaan.chats import queries
+from nigehbaan.chats import importer, queries
 from nigehbaan.chats.models import ChatMember
 from nigehbaan.chats.views import DecisionIn
 from nigehbaan.cli.main import app
@@ -28,8 +28,8 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.evidence.queries import custody_report
 from nigehbaan.referrals import outgoing, package
 from tests.referrals.chat_case import ChatCase, members_by_country, numbered
-from tests.support import Account
-from tests.web.test_console import login
+from tests.referrals.helpers import open_case
+from tests.support import Account, login
 
 CASE_VALIDATE = Path(sys.executable).parent / "case_validate"
 
@@ -240,10 +240,6 @@ def test_a_package_lists_a_members_number_change(
         tmp_path: Path) -> None:
     """WhatsApp's line `A changed to B` joins both numbers into one member; the receiving
     country sees the line itself among the membership events, so it learns the other number."""
-    from nigehbaan.cases import register
-    from nigehbaan.cases.schemas import CaseIn
-    from nigehbaan.chats import importer
-
     path = tmp_path / "WhatsApp Chat with Walk.txt"
     path.write_text("13/03/2023, 09:12 - You created group \"Walk\"\n"
                     "13/03/2023, 09:13 - You added +92 300 1111111\n"
@@ -252,8 +248,7 @@ def test_a_package_lists_a_members_number_change(
                     "13/03/2023, 09:16 - +34 612 345 678: send me your pics\n", "utf-8")
     actor = accounts["investigator"].actor
     with transaction(factory) as session:
-        draft = CaseIn(title="Seized phone", channel="walk_in")
-        reference = register.open_case(session, actor, draft, settings).reference
+        reference = open_case(session, actor, settings, persons=[]).reference
         importer.import_export(session, actor, reference, path)
     files = _contents(_build(factory, settings, accounts["investigator"], reference).data)
     (member,) = _rows(files, "chat_members")

@@ -161,10 +161,7 @@ def _package(entries: list[tuple[str, bytes]] | None = None, manifest: bytes | N
 
 
 def _compressed(method: int) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=method) as packed:
-        packed.writestr(MANIFEST, random.Random(method).randbytes(400))
-    return buffer.getvalue()
+    return zipped({MANIFEST: random.Random(method).randbytes(400)}, method)
 
 
 def _damaged_package(rng: random.Random) -> bytes:
@@ -487,8 +484,8 @@ def test_a_line_break_in_a_listed_name_stays_on_one_line() -> None:
 @pytest.mark.parametrize(("build", "named"), [
     (lambda package: quoted_overlap(package, copies=50),
      rf"entry '{MANIFEST}' at byte 0 overlaps entry '{MANIFEST}' at byte 0"),
-    (into_directory, r"entry '.+' overlaps the central directory"),
-    (lambda package: zeros_bomb(), r"entry 'zeros\.bin' declares 9437184 bytes"),
+    (into_directory, r"entry 'data/case\.json' overlaps the central directory"),
+    (zeros_bomb, r"entry 'zeros\.bin' declares 9437184 bytes"),
 ])
 def test_a_zip_bomb_is_not_a_package(build: Callable[[bytes], bytes], named: str) -> None:
     """Fifty entries reading one manifest would each be read in full by Python 3.11's

@@ -15,8 +15,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.referrals import verify
 from tests.referrals.helpers import SPANISH_PHONE, group_case
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 DATA = Path(__file__).parent / "data"
 

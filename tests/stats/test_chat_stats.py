@@ -30,8 +30,7 @@ from nigehbaan.stats import report
 from nigehbaan.stats.model import Cell
 from tests.chats.groups import export_path
 from tests.referrals.chat_case import LAYOUT, ChatCase, numbered
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 
 def _label(code: str) -> str:

@@ -23,8 +23,7 @@ from nigehbaan.referrals import outgoing, package
 from nigehbaan.referrals.schemas import ReferralStatus
 from nigehbaan.stats import report
 from nigehbaan.stats.model import Cell
-from tests.support import Account
-from tests.web.test_console import login
+from tests.support import Account, login
 
 START = datetime(2018, 1, 10, 9, tzinfo=UTC)
 

@@ -7,18 +7,7 @@ import re
 from fastapi.testclient import TestClient
 
 from nigehbaan.core.clock import utcnow
-from tests.support import Account
-
-
-def login(client: TestClient, account: Account, code: str = "") -> str:
-    response = client.post("/login", data={"username": account.username,
-                                           "password": account.password, "totp": code},
-                           follow_redirects=False)
-    assert response.status_code == 303, response.text
-    page = client.get(response.headers["location"])
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found, page.text[:300]
-    return found.group(1)
+from tests.support import Account, login
 
 
 def test_register_a_case_through_the_form(client: TestClient,
