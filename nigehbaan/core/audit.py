@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Concatenate, ParamSpec
 
 from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -13,6 +14,8 @@ from nigehbaan.core.actors import Actor
 from nigehbaan.core.chain import Chained, append
 from nigehbaan.core.clock import utcnow
 from nigehbaan.core.db import Base, UTCDateTime
+
+_P = ParamSpec("_P")
 
 
 class AuditEvent(Chained, Base):
@@ -39,21 +42,6 @@ class AuditEvent(Chained, Base):
         }
 
 
-def record(
-    session: Session,
-    actor: Actor | None,
-    action: str,
-    object_type: str = "",
-    object_ref: str = "",
-    *,
-    outcome: str = "ok",
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    made = event(actor, action, object_type, object_ref, outcome=outcome, detail=detail)
-    append(session, made)
-    return made
-
-
 def event(
     actor: Actor | None,
     action: str,
@@ -75,6 +63,19 @@ def event(
         outcome=outcome,
         detail=json.loads(json.dumps(detail or {}, default=str)),
     )
+
+
+def _linked(make: Callable[_P, AuditEvent]) -> Callable[Concatenate[Session, _P], AuditEvent]:
+    def linked(session: Session, /, *args: _P.args, **kwargs: _P.kwargs) -> AuditEvent:
+        made = make(*args, **kwargs)
+        append(session, made)
+        return made
+
+    return linked
+
+
+record = _linked(event)
+"""`event`, linked into the audit chain at once: `record(session, actor, action, …)`."""
 
 
 def recent(session: Session, *, limit: int = 200, object_ref: str = "") -> list[AuditEvent]:
