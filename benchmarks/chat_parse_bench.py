@@ -30,7 +30,6 @@ above whatstk's time divided by 8, no such parser in CPython can be 8x faster.
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import subprocess
 import sys
@@ -43,8 +42,12 @@ from pathlib import Path
 
 import numpy as np
 
+if not __package__:  # run as a script: `benchmarks.memory` resolves from the repo root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.memory import peak_mb
 from nigehbaan.chats import Message, parse
-from nigehbaan.chats.stream import cycles_paused
+from nigehbaan.chats.batch import Records, cycles_paused
 from nigehbaan.synth.chats import write_chat_groups
 
 _LAYOUT = "whatsapp-android-en"
@@ -65,7 +68,10 @@ def ours(path: Path) -> Run:
     started, cpu = time.perf_counter(), time.process_time()
     export = parse(path)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    counts = Counter(r.sender.label for r in export.records if isinstance(r, Message) and r.sender)
+    assert isinstance(export.records, Records)
+    counts: Counter[str] = Counter()
+    for ref, number in export.records.sender_counts().items():
+        counts[ref.label] += number
     kept_as_text = sum("header-shaped line" in w for w in export.report.warnings)
     colon = frozenset(label for m in export.members for label in m.labels if ": " in label)
     return Run(elapsed, cpu, counts, export.report.events, kept_as_text, colon)
@@ -163,7 +169,7 @@ def profile(path: Path, rows: int = 15) -> None:
 
 def child_peak(path: Path) -> None:
     parse(path)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    print(round(peak_mb()))
 
 
 def generate(folder: Path, members: int, messages: int, seed: int) -> Path:

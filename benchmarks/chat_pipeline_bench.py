@@ -5,7 +5,8 @@ Usage: python benchmarks/chat_pipeline_bench.py [--members 1600] [--messages 200
 
 A synthetic WhatsApp Android group (English, 24-hour clock) is written by `nigehbaan.synth`.
 Timed in the same run, each in a fresh process so peak memory is per phase:
-- parse: stream every record of the export and count them (what any consumer pays);
+- parse: read the export as the parser hands it over (batches: columns, and records for the
+  rows read one by one) and count messages and events;
 - pipeline: parse, phone normalisation (in the parser's member book), identity resolution,
   networks and their figures, indicators and triage advice: `nigehbaan.chats.analysis`;
 - with `--db`: the full `chat import` into an embedded SQLite database (one transaction),
@@ -17,13 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+if not __package__:  # run as a script: `benchmarks.memory` resolves from the repo root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.memory import peak_mb
 from nigehbaan.synth.chats import write_chat_groups
 
 LAYOUT = "whatsapp-android-en"
@@ -40,8 +44,11 @@ def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
     detail: dict[str, float] = {}
     if phase == "parse":
         stream = next(iter(open_chats(export)))
-        kinds = Counter(type(record).__name__ for record in stream)
-        detail = {"messages": kinds["Message"], "events": kinds["SystemEvent"]}
+        kinds: Counter[str] = Counter()
+        for batch in stream.batches():
+            kinds["events"] += batch.events()
+            kinds["messages"] += len(batch) - batch.events()
+        detail = dict(kinds)
     elif phase == "pipeline":
         stream = next(iter(open_chats(export)))
         result = analyse(stream, stream.header.format)
@@ -51,8 +58,7 @@ def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
         assert db_dir is not None
         detail = _import(export, db_dir)
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": elapsed, "peak_mb": peak_mb, **detail}  # an import times itself
+    return {"seconds": elapsed, "peak_mb": peak_mb(), **detail}  # an import times itself
 
 
 def _import(export: Path, db_dir: Path) -> dict[str, float]:

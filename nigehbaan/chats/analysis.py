@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from nigehbaan.chats.batch import Batch, Records, cycles_paused
 from nigehbaan.chats.identity import Identity, Person, resolve
 from nigehbaan.chats.model import ChatFormat, Record
 from nigehbaan.chats.network import Position, interaction_graph, positions, recruitment_tree
-from nigehbaan.chats.stream import cycles_paused
+from nigehbaan.chats.stream import ChatStream
 from nigehbaan.chats.triage.collector import Collector, ContentKey, Edge, Tally
 from nigehbaan.chats.triage.indicators import Indicator, MemberFacts, group_facts, indicators
 from nigehbaan.chats.triage.rules import Triage, triage
@@ -61,6 +62,13 @@ class Analysis:
         for record in records:
             add(record)
 
+    def feed_batch(self, batch: Batch) -> None:
+        """A batch's rows read by the full rules, in file order, then its plain rows in
+        bulk: those add no member and no edge, so nothing depends on their turn."""
+        self.feed(record for _, record in sorted(batch.judged.items()))
+        if batch.columns is not None:
+            self.collector.plain(batch.columns, batch.plain_rows())
+
     def finish(self) -> Result:
         collector = self.collector
         identity = resolve(collector.seen, self.fmt, owner_phone=self.owner_phone,
@@ -92,11 +100,17 @@ class Analysis:
         return Result(identity, members, edges, graph, recruitment_tree(identity.people, edges))
 
 
-def analyse(records: Iterable[Record], fmt: ChatFormat, **options: object) -> Result:
-    """Records in, triage out. The cyclic collector waits until the end (`cycles_paused`):
-    the tallies, edges and graphs made here hold no cycles, and its passes over them were a
-    sixth of the time for a large group."""
+def analyse(chat: ChatStream | Records | Iterable[Record], fmt: ChatFormat,
+            **options: object) -> Result:
+    """A chat in, triage out: a stream or a parsed export's records are read as batches
+    (`batch`), any other records one by one. The cyclic collector waits until the end
+    (`cycles_paused`): the tallies, edges and graphs made here hold no cycles, and its passes
+    over them were a sixth of the time for a large group."""
     analysis = Analysis(fmt, **options)  # type: ignore[arg-type]
     with cycles_paused():
-        analysis.feed(records)
+        if isinstance(chat, ChatStream | Records):
+            for batch in chat.batches() if isinstance(chat, ChatStream) else chat.batches:
+                analysis.feed_batch(batch)
+        else:
+            analysis.feed(chat)
         return analysis.finish()

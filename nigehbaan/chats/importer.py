@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case
 from nigehbaan.chats.analysis import Analysis, MemberResult, Result
+from nigehbaan.chats.batch import cycles_paused
 from nigehbaan.chats.errors import ChatParseError
 from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.model import ChatFormat, Media, MemberRef, Message, Record
@@ -37,7 +38,7 @@ from nigehbaan.chats.models import (
 )
 from nigehbaan.chats.registry import DateOrder, open_chats
 from nigehbaan.chats.source import export_file
-from nigehbaan.chats.stream import ChatStream, cycles_paused
+from nigehbaan.chats.stream import ChatStream
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.columns import fit, fit_rows
@@ -95,9 +96,10 @@ def import_export(session: Session, actor: Actor, reference: str, path: Path, *,
                                 owner_phone=owner_phone, content_key=hashes)
             writer = _Writer(session, group.id, hashes)
             with cycles_paused():  # as in `analysis.analyse`
-                for record in stream:
-                    analysis.add(record)
-                    writer.add(record)
+                for batch in stream.batches():
+                    analysis.feed_batch(batch)
+                    for record in batch.records():
+                        writer.add(record)
                 writer.flush()
                 result = analysis.finish()
     except ChatParseError as error:

@@ -10,6 +10,7 @@ records) and would have been half of our parse time; a tuple is also the most co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -188,7 +189,8 @@ class ChatExport:
     title: str | None
     chat_type: str
     members: tuple[Member, ...]
-    records: tuple[Record, ...]
+    records: Sequence[Record]
+    """In file order; a `batch.Records` makes them a batch at a time as they are read."""
     attachments: tuple[Attachment, ...]
     report: ImportReport
     chat_id: str | None = None

@@ -6,13 +6,12 @@ as they come never holds them all; `collect()` is the convenience for everyone e
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
+from itertools import islice
 
+from nigehbaan.chats.batch import Batch, Records, cycles_paused
 from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import (
     Attachment,
@@ -24,24 +23,7 @@ from nigehbaan.chats.model import (
 )
 
 _MAX_WARNINGS = 200
-
-
-@contextmanager
-def cycles_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many acyclic records are made.
-
-    Every 700 new container objects start a collection, and the older generations are walked
-    again and again as records pile up: a quarter of a 200,000-message parse, measured. Records
-    hold no cycles, so nothing is lost; reference counting frees as usual, and the collector
-    runs again (if it was on) as soon as the block ends.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
+_RECORDS_PER_BATCH = 4096
 
 
 @dataclass
@@ -108,11 +90,12 @@ class ChatHeader:
 
 
 class ChatStream:
-    """Iterate once for the records; then `report()` and `members()` are complete.
+    """Iterate once for the records, or read `batches()` once for the columns; then
+    `report()` and `members()` are complete.
 
     `finish` runs after the last record, for checks that need the whole chat (export caps).
-    A parser that builds records in bulk passes `batches` (lists of records it has already
-    counted in the report) instead of `records`, so no Python step runs per record here.
+    A parser that reads in bulk passes `batches` (already counted in the report) instead of
+    `records`; records of a record-by-record parser are handed out in batches too.
     """
 
     def __init__(
@@ -123,7 +106,7 @@ class ChatStream:
         report: ReportBuilder,
         finish: Callable[[], None] | None = None,
         *,
-        batches: Iterator[list[Record]] | None = None,
+        batches: Iterator[Batch] | None = None,
     ) -> None:
         self.header = header
         self._batches = batches
@@ -133,18 +116,28 @@ class ChatStream:
         self._finish = finish
         self._done = False
 
-    def __iter__(self) -> Iterator[Record]:
+    def batches(self) -> Iterator[Batch]:
+        """The chat as batches: columns for the rows a bulk parser left plain (`batch`)."""
         if self._done:
             raise RuntimeError("a chat stream can be read only once")
-        if self._batches is not None:
-            for batch in self._batches:
-                yield from batch
-            self._end()
-            return
-        for record in self._records:
-            self._report.add(record)
-            yield record
+        yield from self._batches if self._batches is not None else self._record_batches()
         self._end()
+
+    def _record_batches(self) -> Iterator[Batch]:
+        add = self._report.add
+        while True:
+            records = list(islice(self._records, _RECORDS_PER_BATCH))
+            if not records:
+                return
+            for record in records:
+                add(record)
+            yield Batch.of(records)
+
+    def __iter__(self) -> Iterator[Record]:
+        for batch in self.batches():
+            with cycles_paused():
+                made = batch.records()
+            yield from made
 
     def _end(self) -> None:
         self._done = True
@@ -153,23 +146,14 @@ class ChatStream:
 
     def drain(self) -> None:
         """Skip whatever the caller did not read, so the next chat of the file can start."""
-        if self._batches is not None:
-            for _ in self._batches:
-                pass
-            return
-        for record in self._records:
-            self._report.add(record)
+        for _ in self._batches if self._batches is not None else self._record_batches():
+            pass
 
     def report(self) -> ImportReport:
         return self._report.build(len(self.book))
 
     def collect(self) -> ChatExport:
-        if self._batches is not None and not self._done:
-            with cycles_paused():
-                records = tuple(chain.from_iterable(self._batches))
-            self._end()
-        else:
-            records = tuple(self)
+        records = Records(self.batches())
         return ChatExport(
             format=self.header.format,
             source=self.header.source,

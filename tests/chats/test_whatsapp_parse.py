@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -34,11 +35,11 @@ def write(folder: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
-def messages(export_records: tuple[object, ...]) -> list[Message]:
+def messages(export_records: Sequence[object]) -> list[Message]:
     return [r for r in export_records if isinstance(r, Message)]
 
 
-def events(export_records: tuple[object, ...]) -> list[SystemEvent]:
+def events(export_records: Sequence[object]) -> list[SystemEvent]:
     return [r for r in export_records if isinstance(r, SystemEvent)]
 
 

@@ -59,3 +59,4 @@ def narrow(text: str) -> NDArray[np.uint8]:
     """`text` plus `PAD` NULs, one byte per character: Latin-1, anything else as `?`."""
     data = (text + "\0" * PAD).encode("latin-1", "replace")
     return np.frombuffer(data, dtype=np.uint8)
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from nigehbaan.chats.batch import Batch
 from nigehbaan.chats.model import ChatFormat, EventKind, MemberRef, Record, SystemEvent
 from nigehbaan.chats.registry import ChatParser, ParseOptions
 from nigehbaan.chats.source import Source
@@ -79,7 +80,7 @@ class _ChatReader:
         beside = source.sibling(name)
         return None if beside is None else str(beside)
 
-    def batches(self, source: Source) -> Iterator[list[Record]]:
+    def batches(self, source: Source) -> Iterator[Batch]:
         chunks = ChunkReader(
             self, self.layout, self.order, templates_from(source.head, self.layout),
             self.report, self.book.count_messages, self.bodies.canned,
