@@ -1,7 +1,7 @@
 """Parse speed and memory of our WhatsApp parser beside whatstk on the issue's synth group.
 
 Run: /work/venv/bin/python benchmarks/chat_parse_bench.py [--members 1600] [--messages 200000]
-     [--runs 3] [--seed 7] [--profile]
+     [--runs 3] [--seed 7] [--profile] [--phases]
 
 The export is the `synth` Android English group (day-first, 24-hour) that issue 5 names, written
 by `nigehbaan.synth.chats.write_chat_groups`. Both parsers run `--runs` times, alternately, on
@@ -24,7 +24,12 @@ target leaves for the real work. `records floor` adds to it what any parser that
 one Python record per message must pay: each message's raw text, sender label, body and time as
 Python objects, in one `Message` tuple, built in bulk with the cyclic collector paused as ours
 is, and freed after the clock stops as ours are (no events, no checks). When it alone is
-above whatstk's time divided by 8, no such parser in CPython can be 8x faster.
+above whatstk's time divided by 8, no such parser in CPython can be 8x faster; ours hands back
+columns instead (`nigehbaan.chats.batch`) and makes records only when they are read.
+
+`--phases` times the steps of one of our parses (best of `--runs`): the survey, each numpy
+scan of the text, the rows read one by one by the full rules (system lines, new senders,
+mentions, attachments), and the rest of the column building.
 """
 
 from __future__ import annotations
@@ -35,10 +40,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -167,6 +175,54 @@ def profile(path: Path, rows: int = 15) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(rows)
 
 
+_SCANS = ("narrow", "units", "scan_fast", "seconds", "block_starts", "pair", "specials",
+          "words_at", "literals")
+
+
+def phases(path: Path, runs: int) -> None:
+    """Wall time of each step of our parse, by timing the functions that do them."""
+    from unittest.mock import patch
+
+    from nigehbaan.chats.whatsapp import chunks, parser, survey
+
+    spent: defaultdict[str, float] = defaultdict(float)
+
+    def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return run
+
+    best: tuple[float, dict[str, float]] | None = None
+    with ExitStack() as stack:
+        stack.enter_context(patch.object(parser, "survey", timed("survey", survey.survey)))
+        for name in _SCANS:
+            stack.enter_context(patch.object(chunks, name, timed(name, getattr(chunks, name))))
+        for owner, name, label in ((parser._ChatReader, "record", "rows read one by one"),
+                                   (chunks.ChunkReader, "_build", "build")):
+            stack.enter_context(patch.object(owner, name, timed(label, getattr(owner, name))))
+        for _ in range(runs):
+            spent.clear()
+            started = time.perf_counter()
+            parse(path)
+            total = time.perf_counter() - started
+            if best is None or total < best[0]:
+                best = (total, dict(spent))
+    assert best is not None
+    total, parts = best
+    inside_build = ("pair", "specials", "words_at", "literals", "rows read one by one")
+    parts["columns (labels, senders, canned rows, counts)"] = (
+        parts.pop("build") - sum(parts.get(n, 0.0) for n in inside_build))
+    parts["reading, decoding, the rest"] = total - sum(parts.values())
+    print(f"phases of our best parse ({total:.3f} s, timing each call adds a little):")
+    for name, seconds in sorted(parts.items(), key=lambda part: -part[1]):
+        if seconds > 0.0005:
+            print(f"  {seconds:6.3f} s  {name}")
+
+
 def child_peak(path: Path) -> None:
     parse(path)
     print(round(peak_mb()))
@@ -187,6 +243,7 @@ def main() -> None:
     options.add_argument("--runs", type=int, default=3)
     options.add_argument("--seed", type=int, default=7)
     options.add_argument("--profile", action="store_true", help="also profile one parse")
+    options.add_argument("--phases", action="store_true", help="also time our parse's steps")
     options.add_argument("--peak-of", type=Path, help=argparse.SUPPRESS)
     args = options.parse_args()
     if args.peak_of:
@@ -233,6 +290,8 @@ def main() -> None:
         print(f"peak memory of our parse (child process max RSS): {peak} MB")
         if args.profile:
             profile(path)
+        if args.phases:
+            phases(path, args.runs)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,12 @@ class Columns:
         return texts
 
 
+def not_none(matches: Iterable[object | None], count: int) -> NDArray[np.bool_]:
+    """Which of `count` results are not None (`re` matches, dict lookups), tested in C with
+    `is`, so no Python step runs per item."""
+    return ~np.fromiter(map(operator.is_, matches, repeat(None)), np.bool_, count)
+
+
 class Batch:
     """`size` rows in file order: `judged` ones as records, the rest in `columns`."""
 

@@ -8,16 +8,14 @@ end (`identity.resolve`) and `Tally.merge` folds the tallies of one person toget
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import repeat
 
 import numpy as np
 
-from nigehbaan.chats.batch import Columns, Ints
+from nigehbaan.chats.batch import Columns, Ints, not_none
 from nigehbaan.chats.identity import Seen
 from nigehbaan.chats.members import NAMED_MENTION, phone_identity
 from nigehbaan.chats.model import EventKind, Media, MemberRef, Message, Record, SystemEvent
@@ -155,8 +153,8 @@ class Collector:
     def plain(self, cols: Columns, rows: Ints) -> None:
         """The rows a bulk parser left as columns (`batch`): ordinary messages of senders
         already met, with no mention, reply or attached file. Each sender's count is raised
-        once; only rows whose text holds a trigger word or a digit (found over the chunk's
-        whole text at once) are read one by one."""
+        once; only rows whose text holds a trigger word or a digit (`_worth_reading`) are
+        read one by one."""
         if not len(rows):
             return
         ids = cols.sender_ids[rows]
@@ -187,10 +185,7 @@ class Collector:
         """Of `rows[texts]`, those whose text holds a trigger word or a digit, in order:
         each test runs in C over all texts (`map`), with no Python step per message."""
         bodies = cols.texts(rows[texts])
-        triggered = self.patterns.triggered(bodies)
-        digits = map(_DIGIT.search, bodies)
-        worth = triggered | ~np.fromiter(map(operator.is_, digits, repeat(None)), np.bool_,
-                                         len(bodies))
+        worth = self.patterns.triggered(bodies) | not_none(map(_DIGIT.search, bodies), len(bodies))
         return texts[worth].tolist()  # type: ignore[no-any-return]
 
     def _requests(self, tally: Tally, sender: MemberRef, position: int, text: str,

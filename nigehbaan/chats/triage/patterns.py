@@ -12,16 +12,16 @@ read, change and extend them (a new language is a new file) without touching cod
 from __future__ import annotations
 
 import json
-import operator
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from itertools import repeat
 from typing import TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
+
+from nigehbaan.chats.batch import not_none
 
 KINDS = ("media_request", "meeting_request", "group_link")
 
@@ -88,8 +88,7 @@ class PatternSet:
     def triggered(self, texts: list[str]) -> NDArray[np.bool_]:
         """Which of `texts` hold a trigger word, so only they need `find`: lower-casing
         and the search run in C over all of them (`map`), with no Python step per text."""
-        found = map(self._any.search, map(str.lower, texts))
-        return ~np.fromiter(map(operator.is_, found, repeat(None)), np.bool_, len(texts))
+        return not_none(map(self._any.search, map(str.lower, texts)), len(texts))
 
     def find(self, text: str) -> list[Hit]:
         if not text:

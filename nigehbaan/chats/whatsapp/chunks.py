@@ -18,10 +18,8 @@ message, and a chunk's batch is handed over before the next is read.
 from __future__ import annotations
 
 import heapq
-import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
-from itertools import repeat
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import numpy as np
@@ -39,6 +37,7 @@ from nigehbaan.chats.whatsapp.stamps import seconds
 from nigehbaan.chats.whatsapp.templates import Template, scan_fast
 
 CHUNK_CHARS = 1 << 22
+_EPOCH = datetime(1970, 1, 1)
 
 
 class RecordMaker(Protocol):
@@ -171,7 +170,10 @@ class ChunkReader:
             bodies = list(map(text.__getitem__, map(slice, body.tolist(), b_end.tolist())))
             slow |= ~np.fromiter(self.maker.plain(labels, bodies), np.bool_, len(labels))
         slow_at = set(np.flatnonzero(slow).tolist())
-        waiting = _missing(list(map(known.get, labels))) & ~slow  # first met in this chunk
+        index = {label: n for n, label in enumerate(dict.fromkeys(labels))}
+        ids = np.fromiter(map(index.__getitem__, labels), np.int64, len(labels))
+        unknown = [n for label, n in index.items() if label not in known]
+        waiting = np.isin(ids, unknown) & ~slow  # senders first met in this chunk
         at_waiting = np.flatnonzero(waiting).tolist()
         first_of = dict(zip(map(labels.__getitem__, reversed(at_waiting)), reversed(at_waiting),
                             strict=True))
@@ -185,7 +187,7 @@ class ChunkReader:
             rest = text[int(h_end[i]) : int(l_end[i])]
             extra = text[int(l_end[i]) : int(b_end[i])]
             raw = text[int(b_start[i]) : int(b_end[i])]
-            stamp = stamp_secs[i : i + 1].astype("datetime64[s]").tolist()[0]
+            stamp = _EPOCH + timedelta(seconds=int(stamp_secs[i]))
             done[i] = self.maker.record(int(positions[i]), raw, stamp, rest, extra)
             if first_of.get(label) == i and label not in known:
                 after = _next_of(labels, label, i, waiting)
@@ -195,8 +197,6 @@ class ChunkReader:
                         heapq.heappush(queue, after)
                         queued.add(after)
             colon = self._colon_prefixes(colon, labels, i + 1, queued, queue)
-        index = {label: n for n, label in enumerate(dict.fromkeys(labels))}
-        ids = np.fromiter(map(index.__getitem__, labels), np.int64, len(labels))
         senders = list(map(known.get, index))
         batch = Batch(len(blocks), done, Columns(
             text, positions, b_start, b_end, body, stamp_secs, ids, senders,
@@ -251,11 +251,6 @@ class ChunkReader:
                     if queue is not None:
                         heapq.heappush(queue, i)
         return now
-
-
-def _missing(items: Sequence[object]) -> np.ndarray:
-    """Where `items` holds None; `is`-tests in C, since `list.index` would call `__eq__`."""
-    return np.fromiter(map(operator.is_, items, repeat(None)), dtype=np.bool_, count=len(items))
 
 
 def _next_of(labels: list[str], label: str, after: int, waiting: np.ndarray) -> int | None:
