@@ -1,7 +1,8 @@
 """The WhatsApp export parser: a light survey (`survey`), then one streaming pass.
 
-The pass builds ordinary messages in bulk (`chunks`); `_ChatReader.record` reads everything
-that needs judgement one record at a time, in file order, holding the names met so far.
+The pass leaves ordinary messages as columns (`chunks`, `batch`); `_ChatReader.record` reads
+everything that needs judgement one record at a time, in file order, holding the names met so
+far.
 """
 
 from __future__ import annotations
