@@ -64,7 +64,9 @@ class Analysis:
 
     def feed_batch(self, batch: Batch) -> None:
         """A batch's rows read by the full rules, in file order, then its plain rows in
-        bulk: those add no member and no edge, so nothing depends on their turn."""
+        bulk: those add no member and no edge, so nothing depends on their turn. A tally's
+        cited positions are then not in file order within a batch: readers sort them
+        (`indicators._cite`), as `Collector.settle_numbers` sorts the numbers it found."""
         self.feed(record for _, record in sorted(batch.judged.items()))
         if batch.columns is not None:
             self.collector.plain(batch.columns, batch.plain_rows())

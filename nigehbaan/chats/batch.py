@@ -155,7 +155,12 @@ class Batch:
 
 class Records(Sequence[Record]):
     """A parsed chat's records, kept as its batches and made one batch at a time as they
-    are read, so holding a parsed export costs its text and columns, not a record each."""
+    are read, so holding a parsed export costs its text and columns, not a record each.
+
+    It reads like the tuple it stands for (indexes, slices, equality and hash with a tuple
+    of the same records); each pass over it makes the records again, so a caller reading
+    them many times keeps `tuple(records)`.
+    """
 
     def __init__(self, batches: Iterable[Batch]) -> None:
         self.batches = tuple(b for b in batches if b.size)
@@ -185,7 +190,10 @@ class Records(Sequence[Record]):
 
     def __getitem__(self, index: int | slice) -> Record | tuple[Record, ...]:
         if isinstance(index, slice):
-            return tuple(self)[index]
+            rows = range(len(self))[index]
+            if len(rows) > len(self) // 2:
+                return tuple(self)[index]
+            return tuple(map(self.__getitem__, rows))  # only the batches the slice touches
         size = len(self)
         if not -size <= index < size:
             raise IndexError("record index out of range")
@@ -199,7 +207,8 @@ class Records(Sequence[Record]):
             return len(self) == len(other) and all(map(operator.eq, self, other))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
     def sender_counts(self) -> Counter[MemberRef]:
         return sum((b.sender_counts() for b in self.batches), Counter())

@@ -197,8 +197,10 @@ class ChatExport:
 
     @property
     def messages(self) -> tuple[Message, ...]:
+        """Made from `records` at each call: keep the tuple to read it again."""
         return tuple(r for r in self.records if isinstance(r, Message))
 
     @property
     def events(self) -> tuple[SystemEvent, ...]:
+        """Made from `records` at each call: keep the tuple to read it again."""
         return tuple(r for r in self.records if isinstance(r, SystemEvent))

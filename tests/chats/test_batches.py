@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from nigehbaan.chats import Message, parse
-from nigehbaan.chats.analysis import Result, analyse
+from nigehbaan.chats import stream as stream_module
+from nigehbaan.chats.analysis import Analysis
 from nigehbaan.chats.batch import Batch, Records
 from nigehbaan.chats.media import MediaHashes
-from nigehbaan.chats.model import ChatFormat, EventKind, SystemEvent
+from nigehbaan.chats.model import EventKind, SystemEvent
 from nigehbaan.chats.registry import open_chats
 from nigehbaan.chats.whatsapp import chunks
 from tests.chats.groups import export_path, write_groups
@@ -27,19 +28,25 @@ def groups(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     return root, write_groups(root, with_media=True)
 
 
-def _triage(path: Path, by_batch: bool) -> Result:
+def _triage(path: Path, by_batch: bool) -> dict[str, Any]:
+    """Everything triage found per member (tally fields whole, cited positions in file
+    order), who each person is, the roles each raw key was seen in, and the network."""
     stream = next(iter(open_chats(path)))
     with MediaHashes(path) as hashes:
+        analysis = Analysis(stream.header.format, content_key=hashes)
         if by_batch:
-            return analyse(stream, stream.header.format, content_key=hashes)
-        return analyse(list(stream), stream.header.format, content_key=hashes)
-
-
-def _facts(result: Result) -> dict[str, Any]:
-    """Everything triage decided per member, with cited positions in file order."""
-    return {key: (m.indicators, m.triage, m.tally.messages, m.tally.media, m.tally.added_count,
-                  {code: sorted(p) for code, p in m.tally.marks.items()}, m.tally.details)
-            for key, m in result.members.items()}
+            for batch in stream.batches():
+                analysis.feed_batch(batch)
+        else:
+            analysis.feed(list(stream))
+        seen = {k: (s.sender, s.event, s.mention, s.labels)
+                for k, s in analysis.collector.seen.items()}
+        result = analysis.finish()
+    members = {key: (m.person, m.position, m.indicators, m.triage,
+                     {**vars(m.tally), "marks": {c: sorted(p) for c, p in m.tally.marks.items()}})
+               for key, m in result.members.items()}
+    return {"members": members, "edges": result.edges, "seen": seen,
+            "network": sorted(result.interaction.edges(data=True))}
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -51,13 +58,12 @@ def test_batches_triage_as_records_do(groups: tuple[Path, dict[str, Any]], layou
     root, manifest = groups
     monkeypatch.setattr(chunks, "CHUNK_CHARS", chunk_chars)
     path = export_path(root, manifest, layout, kind)
-    by_batch, by_record = _triage(path, True), _triage(path, False)
-    assert _facts(by_batch) == _facts(by_record)
-    assert by_batch.edges == by_record.edges
-    members = by_batch.members.values()
-    assert sum("requested_media" in m.tally.marks for m in members)
-    assert sum(m.tally.messages for m in members) > 500
-    assert sum(m.tally.media for m in members) > 0
+    by_batch = _triage(path, True)
+    assert by_batch == _triage(path, False)
+    tallies = [member[4] for member in by_batch["members"].values()]
+    assert sum("requested_media" in t["marks"] for t in tallies)
+    assert sum(t["messages"] for t in tallies) > 500
+    assert sum(t["media"] for t in tallies) > 0
 
 
 def test_records_read_like_a_tuple(tmp_path: Path) -> None:
@@ -81,19 +87,66 @@ def test_records_read_like_a_tuple(tmp_path: Path) -> None:
     assert {ref.label: n for ref, n in senders.items()} == {"Ali": 26, "Bilal": 13}
 
 
+def test_records_read_across_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    path.write_text("".join(f"13/01/2024, 10:{i % 60:02d} - Ali: message {i}\n"
+                            for i in range(300)), "utf-8")
+    monkeypatch.setattr(chunks, "CHUNK_CHARS", 1000)
+    records = parse(path).records
+    assert isinstance(records, Records) and len(records.batches) > 10
+    made = tuple(records)
+    assert len(made) == 300 and [r.text for r in made] == [f"message {i}" for i in range(300)]
+    every = range(-300, 300)
+    assert [records[i] for i in every] == [made[i] for i in every]
+    for cut in (slice(20, 60), slice(250, None), slice(None, None, -7), slice(-45, -3, 4)):
+        assert records[cut] == made[cut], cut
+    assert hash(records) == hash(made) and records == made
+
+
+def test_rows_read_one_by_one_keep_their_place(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new sender whose first message is media omitted, a chunk of system lines only, and
+    deleted or omitted bodies among plain rows come out as the records they are, in order,
+    whatever the chunk size."""
+    path = tmp_path / "WhatsApp Chat with Walk.txt"
+    lines = ["13/01/2024, 09:00 - Ali created group \"Walk\"",
+             *[f"13/01/2024, 09:{i:02d} - Ali added Guest {i}" for i in range(1, 40)],
+             "13/01/2024, 10:00 - Ali: hello", "13/01/2024, 10:01 - Bilal: <Media omitted>",
+             "13/01/2024, 10:02 - Bilal: send pics 0300 1234567", "13/01/2024, 10:03 - Ali: ok",
+             "13/01/2024, 10:04 - Ali: This message was deleted",
+             "13/01/2024, 10:05 - Ali: <Media omitted>", "13/01/2024, 10:06 - Bilal: bye"]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    whole = parse(path)
+    messages = [r for r in whole.records if isinstance(r, Message)]
+    assert [(m.sender.label if m.sender else None, m.text, m.deleted, m.media is not None)
+            for m in messages] == [
+        ("Ali", "hello", False, False), ("Bilal", "", False, True),
+        ("Bilal", "send pics 0300 1234567", False, False), ("Ali", "ok", False, False),
+        ("Ali", "", True, False), ("Ali", "", False, True), ("Bilal", "bye", False, False)]
+    assert [m.position for m in messages] == list(range(41, 48))
+    assert whole.report.messages == 7 and whole.report.events == 40
+    for size in (120, 700, 2000):
+        monkeypatch.setattr(chunks, "CHUNK_CHARS", size)
+        part = parse(path)
+        assert part.records == whole.records and part.report == whole.report, size
+        assert part.members == whole.members, size
+        assert _triage(path, True) == _triage(path, False), size
+
+
 def test_a_batch_without_columns_holds_every_row() -> None:
     assert Batch.of(()).records() == [] and len(Batch.of(())) == 0
     with pytest.raises(ValueError, match="every row"):
         Batch(2, {}, None)
 
 
-def test_a_telegram_chat_is_batched_too(groups: tuple[Path, dict[str, Any]]) -> None:
+def test_a_telegram_chat_is_batched_too(groups: tuple[Path, dict[str, Any]],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     root, manifest = groups
     path = export_path(root, manifest, "telegram-desktop", "telegram_json")
-    export = parse(path)
-    stream = next(iter(open_chats(path)))
-    batches = list(stream.batches())
-    assert all(b.columns is None for b in batches)
-    assert [r for b in batches for r in b.records()] == list(export.records)
-    assert analyse(export.records, ChatFormat.TELEGRAM).edges == \
-        analyse(list(export.records), ChatFormat.TELEGRAM).edges
+    whole = tuple(parse(path).records)
+    monkeypatch.setattr(stream_module, "_RECORDS_PER_BATCH", 300)
+    batches = list(next(iter(open_chats(path))).batches())
+    assert len(batches) > 3 and all(b.columns is None for b in batches)
+    assert tuple(r for b in batches for r in b.records()) == whole
+    assert parse(path).records == whole
+    assert _triage(path, True) == _triage(path, False)
