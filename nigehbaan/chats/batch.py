@@ -66,18 +66,24 @@ class Columns:
     senders: list[MemberRef | None]
     canned: dict[int, tuple[Media | None, bool]]
 
-    def stamps(self, rows: Ints | None = None) -> list[datetime]:
-        secs = self.seconds if rows is None else self.seconds[rows]
-        return secs.astype("datetime64[s]").tolist()  # type: ignore[no-any-return]
+    def stamps(self) -> list[datetime]:
+        return self.seconds.astype("datetime64[s]").tolist()  # type: ignore[no-any-return]
 
     def texts(self, rows: Ints) -> list[str]:
-        """Message texts of `rows`, canned ones empty."""
-        texts = list(map(self.text.__getitem__, map(slice, self.bodies[rows].tolist(),
-                                                    self.ends[rows].tolist())))
-        if self.canned:
-            for n in np.flatnonzero(np.isin(rows, list(self.canned))).tolist():
-                texts[n] = ""
-        return texts
+        """The bodies of `rows` as written (a canned row's says "deleted" or the like)."""
+        return list(map(self.text.__getitem__, map(slice, self.bodies[rows].tolist(),
+                                                   self.ends[rows].tolist())))
+
+    def per_sender(self, rows: Ints) -> list[tuple[int, MemberRef, int]]:
+        """(sender id, sender, messages) for each sender of `rows`, which must be plain rows
+        (not in `Batch.judged`): only those are sure to have a known sender."""
+        counts = np.bincount(self.sender_ids[rows], minlength=len(self.senders)).tolist()
+        found: list[tuple[int, MemberRef, int]] = []
+        for n, (ref, number) in enumerate(zip(self.senders, counts, strict=True)):
+            if number:
+                assert ref is not None, "a plain row has a known sender"
+                found.append((n, ref, number))
+        return found
 
 
 def not_none(matches: Iterable[object | None], count: int) -> NDArray[np.bool_]:
@@ -115,12 +121,9 @@ class Batch:
         counts: Counter[MemberRef] = Counter(
             r.sender for r in self.judged.values() if isinstance(r, Message) and r.sender
         )
-        cols = self.columns
-        if cols is not None:
-            per_id = np.bincount(cols.sender_ids[self.plain_rows()], minlength=len(cols.senders))
-            for ref, number in zip(cols.senders, per_id.tolist(), strict=False):
-                if number and ref is not None:
-                    counts[ref] += number
+        if self.columns is not None:
+            for _, ref, number in self.columns.per_sender(self.plain_rows()):
+                counts[ref] += number
         return counts
 
     def records(self) -> list[Record]:

@@ -153,40 +153,32 @@ class Collector:
     def plain(self, cols: Columns, rows: Ints) -> None:
         """The rows a bulk parser left as columns (`batch`): ordinary messages of senders
         already met, with no mention, reply or attached file. Each sender's count is raised
-        once; only rows whose text holds a trigger word or a digit (`_worth_reading`) are
-        read one by one."""
+        once; a canned row can only share media; of the others, only texts holding a trigger
+        word or a digit (both tested in C over all texts) are read one by one."""
         if not len(rows):
             return
-        ids = cols.sender_ids[rows]
-        per_id = np.bincount(ids, minlength=len(cols.senders)).tolist()
-        tallies: list[Tally | None] = [None] * len(per_id)
-        for n, (ref, number) in enumerate(zip(cols.senders, per_id, strict=True)):
-            if number:
-                assert ref is not None, "a plain row has a known sender"
-                tally = tallies[n] = self._sender(ref, number)
-                tally.messages += number
-        positions = cols.positions[rows].tolist()
-        for at, (media, _) in sorted(cols.canned.items()):
-            row = int(np.searchsorted(rows, at))
-            if media is not None and row < len(rows) and rows[row] == at:
-                ref, tally = cols.senders[ids[row]], tallies[ids[row]]
-                assert ref is not None and tally is not None
-                self._media(tally, ref.key, positions[row], media, None)
-        texts = np.flatnonzero(~np.isin(rows, list(cols.canned)))
-        for row in self._worth_reading(cols, rows, texts):
-            ref, tally = cols.senders[ids[row]], tallies[ids[row]]
-            assert ref is not None and tally is not None
-            (text,) = cols.texts(rows[row : row + 1])
-            self._requests(tally, ref, positions[row], text, ())
-            if _DIGIT.search(text) is not None:
-                self._numbers(ref.key, positions[row], text)
-
-    def _worth_reading(self, cols: Columns, rows: Ints, texts: Ints) -> list[int]:
-        """Of `rows[texts]`, those whose text holds a trigger word or a digit, in order:
-        each test runs in C over all texts (`map`), with no Python step per message."""
-        bodies = cols.texts(rows[texts])
+        tallies: dict[int, Tally] = {}
+        for n, ref, number in cols.per_sender(rows):
+            tally = tallies[n] = self._sender(ref, number)
+            tally.messages += number
+        ids, positions = cols.sender_ids[rows].tolist(), cols.positions[rows].tolist()
+        canned = np.isin(rows, np.fromiter(cols.canned, np.int64, len(cols.canned)))
+        for row in np.flatnonzero(canned).tolist():
+            media = cols.canned[int(rows[row])][0]
+            if media is not None:
+                sender = cols.senders[ids[row]]
+                assert sender is not None
+                self._media(tallies[ids[row]], sender.key, positions[row], media, None)
+        written = np.flatnonzero(~canned)
+        bodies = cols.texts(rows[written])
         worth = self.patterns.triggered(bodies) | not_none(map(_DIGIT.search, bodies), len(bodies))
-        return texts[worth].tolist()  # type: ignore[no-any-return]
+        for at in np.flatnonzero(worth).tolist():
+            row, text = int(written[at]), bodies[at]
+            sender = cols.senders[ids[row]]
+            assert sender is not None
+            self._requests(tallies[ids[row]], sender, positions[row], text, ())
+            if _DIGIT.search(text) is not None:
+                self._numbers(sender.key, positions[row], text)
 
     def _requests(self, tally: Tally, sender: MemberRef, position: int, text: str,
                   addressed: Sequence[str]) -> None:

@@ -63,6 +63,7 @@ class ChunkReader:
     ) -> None:  # fmt: skip
         self.maker, self.layout, self.order, self.templates = maker, layout, order, templates
         self.report, self.count, self.canned = report, count, canned
+        self._canned_lengths = np.array(sorted({len(k) for k in canned}), dtype=np.int64)
         self.started = False
         self.orphans = 0
         self.blocks = 0
@@ -198,16 +199,11 @@ class ChunkReader:
                         queued.add(after)
             colon = self._colon_prefixes(colon, labels, i + 1, queued, queue)
         senders = list(map(known.get, index))
-        batch = Batch(len(blocks), done, Columns(
-            text, positions, b_start, b_end, body, stamp_secs, ids, senders,
-            {i: entry for i, entry in fixed.items() if i not in done},
-        ))  # fmt: skip
-        plain = batch.plain_rows()
-        per_id = np.bincount(ids[plain], minlength=len(senders)).tolist()
-        for ref, number in zip(senders, per_id, strict=True):
-            if number:
-                assert ref is not None, "a row left to the columns has a known sender"
-                self.count(ref, number)
+        columns = Columns(text, positions, b_start, b_end, body, stamp_secs, ids, senders,
+                          {i: entry for i, entry in fixed.items() if i not in done})
+        batch = Batch(len(blocks), done, columns)
+        for _, ref, number in columns.per_sender(batch.plain_rows()):
+            self.count(ref, number)
         events = batch.events()
         report = self.report
         report.messages += len(blocks) - events
@@ -225,8 +221,7 @@ class ChunkReader:
     ) -> dict[int, tuple[Media | None, bool]]:
         """Rows with a sender whose whole body says only "deleted" or "media omitted"
         (`BodyReader.canned`); only bodies of a canned length are sliced to be looked up."""
-        lengths = np.array(sorted({len(k) for k in self.canned}), dtype=np.int64)
-        rows = rows[np.isin(b_end[rows] - body[rows], lengths)]
+        rows = rows[np.isin(b_end[rows] - body[rows], self._canned_lengths)]
         found = map(self.canned.get, map(text.__getitem__, map(slice, body[rows].tolist(),
                                                                  b_end[rows].tolist())))
         return {i: entry for i, entry in zip(rows.tolist(), found, strict=True)
