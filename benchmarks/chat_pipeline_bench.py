@@ -44,11 +44,9 @@ def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
     detail: dict[str, float] = {}
     if phase == "parse":
         stream = next(iter(open_chats(export)))
-        kinds: Counter[str] = Counter()
-        for batch in stream.batches():
-            kinds["events"] += batch.events()
-            kinds["messages"] += len(batch) - batch.events()
-        detail = dict(kinds)
+        stream.drain()
+        report = stream.report()
+        detail = {"messages": report.messages, "events": report.events}
     elif phase == "pipeline":
         stream = next(iter(open_chats(export)))
         result = analyse(stream, stream.header.format)

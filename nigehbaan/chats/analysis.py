@@ -111,7 +111,7 @@ def analyse(chat: ChatStream | Records | Iterable[Record], fmt: ChatFormat,
     analysis = Analysis(fmt, **options)  # type: ignore[arg-type]
     with cycles_paused():
         if isinstance(chat, ChatStream | Records):
-            for batch in chat.batches() if isinstance(chat, ChatStream) else chat.batches:
+            for batch in chat.batches():
                 analysis.feed_batch(batch)
         else:
             analysis.feed(chat)

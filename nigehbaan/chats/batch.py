@@ -156,6 +156,14 @@ class Batch:
         return records
 
 
+def records_of(batches: Iterable[Batch]) -> Iterator[Record]:
+    """Every record of `batches`, made a batch at a time with the cyclic collector paused."""
+    for batch in batches:
+        with cycles_paused():
+            made = batch.records()
+        yield from made
+
+
 class Records(Sequence[Record]):
     """A parsed chat's records, kept as its batches and made one batch at a time as they
     are read, so holding a parsed export costs its text and columns, not a record each.
@@ -166,23 +174,23 @@ class Records(Sequence[Record]):
     """
 
     def __init__(self, batches: Iterable[Batch]) -> None:
-        self.batches = tuple(b for b in batches if b.size)
-        self._ends = np.cumsum([b.size for b in self.batches], dtype=np.int64)
+        self._batches = tuple(b for b in batches if b.size)
+        self._ends = np.cumsum([b.size for b in self._batches], dtype=np.int64)
         self._cached: tuple[int, list[Record]] | None = None
 
     def __len__(self) -> int:
         return int(self._ends[-1]) if len(self._ends) else 0
 
+    def batches(self) -> Iterator[Batch]:
+        return iter(self._batches)
+
     def __iter__(self) -> Iterator[Record]:
-        for batch in self.batches:
-            with cycles_paused():
-                made = batch.records()
-            yield from made
+        return records_of(self._batches)
 
     def _batch(self, at: int) -> list[Record]:
         if self._cached is None or self._cached[0] != at:
             with cycles_paused():
-                self._cached = (at, self.batches[at].records())
+                self._cached = (at, self._batches[at].records())
         return self._cached[1]
 
     @overload
@@ -214,7 +222,7 @@ class Records(Sequence[Record]):
         return hash(tuple(self))
 
     def sender_counts(self) -> Counter[MemberRef]:
-        return sum((b.sender_counts() for b in self.batches), Counter())
+        return sum((b.sender_counts() for b in self._batches), Counter())
 
     def __repr__(self) -> str:
-        return f"Records({len(self)} in {len(self.batches)} batches)"
+        return f"Records({len(self)} in {len(self._batches)} batches)"

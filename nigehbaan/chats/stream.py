@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from nigehbaan.chats.batch import Batch, Records, cycles_paused
+from nigehbaan.chats.batch import Batch, Records, records_of
 from nigehbaan.chats.members import MemberBook
 from nigehbaan.chats.model import (
     Attachment,
@@ -120,8 +120,11 @@ class ChatStream:
         """The chat as batches: columns for the rows a bulk parser left plain (`batch`)."""
         if self._done:
             raise RuntimeError("a chat stream can be read only once")
-        yield from self._batches if self._batches is not None else self._record_batches()
+        yield from self._source()
         self._end()
+
+    def _source(self) -> Iterator[Batch]:
+        return self._batches if self._batches is not None else self._record_batches()
 
     def _record_batches(self) -> Iterator[Batch]:
         add = self._report.add
@@ -134,10 +137,7 @@ class ChatStream:
             yield Batch.of(records)
 
     def __iter__(self) -> Iterator[Record]:
-        for batch in self.batches():
-            with cycles_paused():
-                made = batch.records()
-            yield from made
+        return records_of(self.batches())
 
     def _end(self) -> None:
         self._done = True
@@ -146,7 +146,7 @@ class ChatStream:
 
     def drain(self) -> None:
         """Skip whatever the caller did not read, so the next chat of the file can start."""
-        for _ in self._batches if self._batches is not None else self._record_batches():
+        for _ in self._source():
             pass
 
     def report(self) -> ImportReport:
