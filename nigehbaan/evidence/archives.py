@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
 
 from nigehbaan.core.zips import (
+    ARCHIVE_OPEN_ERRORS,
     DECODE_ERRORS,
     MEMBER_OPEN_ERRORS,
     MEMBER_READ_ERRORS,
@@ -169,8 +170,7 @@ class _Walk:
         opener = {"zip": self.zip, "tar": self.tar, "gzip": self.gzip}[kind]
         try:
             yield from opener(path, chain, depth + 1)
-        except (OSError, EOFError, ValueError, zipfile.BadZipFile, tarfile.TarError,
-                *DECODE_ERRORS) as error:  # ValueError: a name flagged UTF-8 that is not
+        except (*ARCHIVE_OPEN_ERRORS, tarfile.TarError, *DECODE_ERRORS) as error:
             yield Refused(chain, f"unreadable {kind} archive: {describe(error)}")
 
     @property

@@ -234,6 +234,17 @@ def test_zip_name_flagged_utf8_but_not_is_refused_not_fatal(
     assert refused["names.zip"].startswith("unreadable zip archive: UnicodeDecodeError")
 
 
+def test_zip_needing_an_unknown_version_is_refused_not_fatal(
+        factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
+        tmp_path: Path, pool: ThreadPoolExecutor) -> None:
+    """zipfile raises NotImplementedError for a version it does not know (here 20.0)."""
+    data = bytearray(raw_zip(b"photo.jpg", b"x"))
+    data[data.index(b"PK\x01\x02") + 6] = 200
+    _found, refused = _one_file(factory, settings, accounts["investigator"], tmp_path, pool,
+                                "version.zip", bytes(data))
+    assert refused["version.zip"].startswith("unreadable zip archive: NotImplementedError")
+
+
 def test_zip_member_without_a_name_is_refused(
         factory: sessionmaker[Session], settings: Settings, accounts: dict[str, Account],
         tmp_path: Path, pool: ThreadPoolExecutor) -> None:
