@@ -18,6 +18,12 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
+def describe(error: BaseException) -> str:
+    """An exception as its type and message, for a reason recorded beside damaged input."""
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def shown(value: object) -> str:
     """`value` quoted for an error message, cut (with its length said) when it is long, so every
     layer quotes a bad value the same way and none echoes a whole damaged file."""

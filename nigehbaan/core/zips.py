@@ -22,6 +22,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from nigehbaan.core.errors import describe
+
 MAX_RATIO = 1000.0
 """Declared to compressed size above which an entry is refused (when above `RATIO_FLOOR`).
 
@@ -69,7 +71,9 @@ def member_problem(error: BaseException, info: zipfile.ZipInfo | None = None) ->
         return f"damaged entry ({error})"
     if isinstance(error, OSError) and error.errno is not None:  # this machine, not the data
         return f"disk error ({error.strerror})"
-    return "damaged compressed data"  # zlib, LZMA, or bz2's bare OSError
+    if isinstance(error, (OSError, *DECODE_ERRORS)):  # zlib, LZMA, or bz2's bare OSError
+        return "damaged compressed data"
+    return describe(error)  # anything else says best what it is itself (tar's own errors)
 
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")

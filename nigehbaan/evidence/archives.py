@@ -24,27 +24,17 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
 
+from nigehbaan.core.errors import describe
 from nigehbaan.core.zips import (
     ARCHIVE_OPEN_ERRORS,
     DECODE_ERRORS,
-    MEMBER_OPEN_ERRORS,
-    MEMBER_READ_ERRORS,
     member_problem,
     open_zip,
 )
 from nigehbaan.evidence.filetype import detect_file
-from nigehbaan.evidence.source import describe
 
 CHUNK = 1 << 20
 ARCHIVE_TYPES = frozenset({"zip", "tar", "gzip"})
-
-
-def _problem(error: BaseException, info: zipfile.ZipInfo | None = None) -> str:
-    """A member's read failure in the examiner's words (`member_problem`) where the zip and
-    decompression errors are known, else the error as raised (tar's own messages say enough)."""
-    if isinstance(error, (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS)):
-        return member_problem(error, info)
-    return describe(error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +201,7 @@ class _Walk:
                 except (EOFError, OSError, *DECODE_ERRORS) as error:
                     if not keep_partial:
                         raise
-                    broken = _problem(error)
+                    broken = member_problem(error)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -227,7 +217,7 @@ class _Walk:
             return
         except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, NotImplementedError,
                 RuntimeError, ValueError, *DECODE_ERRORS) as error:
-            yield Refused(chain, f"unreadable member: {_problem(error, info)}")
+            yield Refused(chain, f"unreadable member: {member_problem(error, info)}")
             return
         yield from self.file(path, chain, depth, spooled=True)
 

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from PIL import ExifTags, Image
 
+from nigehbaan.core.errors import describe
 from nigehbaan.evidence.pillow_warnings import pillow_warnings
-from nigehbaan.evidence.source import MediaSource, UnreadableMedia, describe
+from nigehbaan.evidence.source import MediaSource, UnreadableMedia
 
 T = TypeVar("T")
 

@@ -13,10 +13,11 @@ import numpy as np
 import numpy.typing as npt
 import pdqhash
 
+from nigehbaan.core.errors import describe
 from nigehbaan.evidence import video
 from nigehbaan.evidence.filetype import FileType, Kind
 from nigehbaan.evidence.hashers import MediaHasher
-from nigehbaan.evidence.source import MediaSource, UnreadableMedia, describe
+from nigehbaan.evidence.source import MediaSource, UnreadableMedia
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ import io
 
 from PIL import Image, ImageFilter, ImageOps
 
+from nigehbaan.core.errors import describe
 from nigehbaan.evidence import video
 from nigehbaan.evidence.filetype import Kind
-from nigehbaan.evidence.source import MediaSource, UnreadableMedia, describe
+from nigehbaan.evidence.source import MediaSource, UnreadableMedia
 
 PREVIEW_SIZE = 160
 DETAIL = 24

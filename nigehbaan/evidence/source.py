@@ -13,6 +13,7 @@ from pathlib import Path
 import pillow_heif
 from PIL import Image
 
+from nigehbaan.core.errors import describe
 from nigehbaan.evidence.filetype import FileType, Kind, detect_file
 from nigehbaan.evidence.pillow_warnings import pillow_warnings
 
@@ -27,11 +28,6 @@ pillow_heif.register_heif_opener()
 
 class UnreadableMedia(Exception):
     """The content cannot be decoded; the message is the reason recorded for the item."""
-
-
-def describe(error: BaseException) -> str:
-    text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 @dataclass(slots=True)

@@ -12,10 +12,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from nigehbaan.core.errors import shown
+from nigehbaan.core.errors import describe, shown
 from nigehbaan.evidence import video
 from nigehbaan.evidence.metadata import MediaMetadata, attempt
-from nigehbaan.evidence.source import MediaSource, describe
+from nigehbaan.evidence.source import MediaSource
 
 CREATED = ("com.apple.quicktime.creationdate", "creation_time")
 MAKE = ("com.apple.quicktime.make", "com.android.manufacturer", "make")

@@ -58,9 +58,6 @@ def read(data: bytes, source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
             raise Invalid(f"{source}: not a package (its entries declare {declared} bytes, "
                           f"more than its own {len(data)})")
         for info in infos:
-            if info.file_size > len(data):
-                problems.append(f"{info.filename}: size in the header exceeds the archive")
-                continue
             try:
                 entries.append((info.filename, archive.read(info)))
             except (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS, zipfile.LargeZipFile,

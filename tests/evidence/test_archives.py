@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from nigehbaan.evidence.archives import Leaf, Limits, Refused, _problem, unsafe_name, walk
+from nigehbaan.core.zips import member_problem
+from nigehbaan.evidence.archives import Leaf, Limits, Refused, unsafe_name, walk
 from tests.zip_bombs import quoted_overlap
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"generated test bytes" * 20
@@ -275,6 +276,10 @@ def test_overlapping_zip_entries_refuse_the_archive_whole(tmp_path: Path) -> Non
 def test_a_disk_error_is_not_blamed_on_the_member() -> None:
     """The spool file is written on this machine: a full disk is said as such, while damaged
     data is said in the examiner's words."""
-    assert _problem(OSError(28, "No space left on device")) == (
+    assert member_problem(OSError(28, "No space left on device")) == (
         "disk error (No space left on device)")
-    assert _problem(zlib.error("Error -3 while decompressing data")) == "damaged compressed data"
+    assert member_problem(zlib.error("Error -3 while decompressing data")) == (
+        "damaged compressed data")
+    assert member_problem(OSError("Invalid data stream")) == "damaged compressed data"
+    assert member_problem(tarfile.ReadError("unexpected end of data")) == (
+        "ReadError: unexpected end of data")  # tar's own words, not blamed on compression
