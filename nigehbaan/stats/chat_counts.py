@@ -44,7 +44,8 @@ class ChatMemberCounts:
             select(ChatMember.id, ChatGroup.source_sha256, ChatMember.key, ChatMember.triage,
                    ChatMember.country)
             .join(ChatGroup, ChatGroup.id == ChatMember.group_id)
-            .where(ChatMember.id.in_(counted)).order_by(ChatMember.id)).all()
+            .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False))
+            .order_by(ChatMember.id)).all()
         if not rows:
             return []
         person_of: dict[int, tuple[str, str]] = {}
@@ -61,7 +62,9 @@ class ChatMemberCounts:
                 select(ChatTriageDecision.member_id, ChatTriageDecision.category)
                 .where(ChatTriageDecision.member_id.in_(counted))
                 .order_by(ChatTriageDecision.decided_at, ChatTriageDecision.id)):
-            decided[person_of[member_id]] = category
+            found = person_of.get(member_id)  # None: imported since the members were read
+            if found is not None:
+                decided[found] = category
         members = [(person, triage, located[person]) for person, triage in advised.items()]
         advice = Counter(triage for _, triage, _ in members)
         decisions = Counter(decided.get(m, UNDECIDED) for m, _, _ in members)

@@ -38,17 +38,20 @@ class EvidenceCounts:
         tables = [StatTable("evidence_items_by_year", "Evidence items acquired per year",
                             ["year", "items", "case links"],
                             [[y, len(items[y]), per_link[y]] for y in sorted(items)])]
-        held = {item_id for item_id, _ in links}
+        held = select(CaseItem.item_id).where(CaseItem.case_id.in_(cases))
         matches = session.execute(
             select(HashMatch.id, HashMatch.item_id, HashEntry.category)
             .join(HashEntry, HashEntry.id == HashMatch.entry_id)
             .where(HashMatch.item_id.in_(held))).all()
         if not matches:
             return tables
-        confirmed = dict(session.execute(
+        seen = {match_id for match_id, _, _ in matches}
+        confirmed = {match_id: category for match_id, category in session.execute(
             select(MatchConfirmation.match_id, MatchConfirmation.category)
             .where(MatchConfirmation.case_id.in_(cases),
-                   MatchConfirmation.match_id.in_([m for m, _, _ in matches]))).all())
+                   MatchConfirmation.match_id.in_(
+                       select(HashMatch.id).where(HashMatch.item_id.in_(held)))))
+            if match_id in seen}  # a subquery, not a list: a unit holds more than 65,535
         by_category: dict[str, list[tuple[int, int]]] = {}
         for match_id, item_id, category in matches:
             by_category.setdefault(category or NONE, []).append((match_id, item_id))
