@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case, visible_clause
@@ -88,8 +88,8 @@ def case_items_page(session: Session, actor: Actor, reference: str, start: int,
     items = session.execute(select(EvidenceItem).where(EvidenceItem.id.in_(held_by(case.id)))
                             .order_by(EvidenceItem.sha256).offset(start).limit(limit)
                             ).scalars().all()
-    total = session.scalar(select(func.count(distinct(CaseItem.item_id)))
-                           .where(CaseItem.case_id == case.id)) or 0  # an item held twice is one
+    total = session.scalar(select(func.count()).select_from(  # an item held twice is one
+        held_by(case.id).distinct().subquery())) or 0
     views = _views(session, actor, items)
     audit.record(session, actor, "evidence.list", "case", case.reference,
                  detail={"items": len(views), "start": start})

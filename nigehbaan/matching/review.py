@@ -203,7 +203,6 @@ def _confirm_rows(session: Session, actor: Actor, case: Case,
     handling.review(session, actor, case.reference, rows[0][2], chosen)
     existing = _existing(session, case, [m.id for m, _e, _s in rows])
     done, event = _confirm(session, actor, case, rows, offered, chosen, existing)
-    session.flush()
     append(session, event)
     MATCHES_CHANGED(session, actor, case.reference)
     return done

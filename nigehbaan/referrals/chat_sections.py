@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.models import Case
+from nigehbaan.chats.model import EventKind
 from nigehbaan.chats.models import (
     ChatEdge,
     ChatEvent,
@@ -36,8 +37,10 @@ from nigehbaan.referrals.sections import (
     section_providers,
 )
 
-MEMBERSHIP = ("created", "added", "removed", "left", "joined_by_link", "joined_by_request",
-              "admin_granted", "admin_revoked", "settings_changed", "number_changed")
+MEMBERSHIP = tuple(kind.value for kind in (
+    EventKind.CREATED, EventKind.ADDED, EventKind.REMOVED, EventKind.LEFT,
+    EventKind.JOINED_BY_LINK, EventKind.JOINED_BY_REQUEST, EventKind.ADMIN_GRANTED,
+    EventKind.ADMIN_REVOKED, EventKind.SETTINGS_CHANGED, EventKind.NUMBER_CHANGED))
 """Event kinds a package lists: a settings change shows its actor was an admin, a number change
 the member's other number, each in WhatsApp's own line."""
 TARGETED = ("added", "removed", "invited")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from nigehbaan.chats.whatsapp.names import push_name
 from nigehbaan.synth.chat_model import (
     ChatMessage,
     HeaderLike,
@@ -157,7 +158,8 @@ class WaWriter:
         if not self.layout.ios or member.index == 0:
             return "@" + member.digits
         label = self.labels.header[member.index]
-        return f"@\u2068{'~' + label[2:] if label.startswith('~ ') else label}\u2069"
+        pushed = push_name(label)
+        return f"@\u2068{label if pushed is None else '~' + pushed}\u2069"
 
     def event(self, when: datetime, event: SystemEvent) -> str:
         text = self.event_text(event)
