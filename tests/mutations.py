@@ -64,7 +64,7 @@ def delete(most: int) -> Mutation:
     """Between one and `most` bytes removed from a random place."""
 
     def mutate(data: bytes, rng: random.Random) -> bytes:
-        at = rng.randrange(len(data) + 1)
+        at = rng.randrange(max(1, len(data)))  # a byte that is there, so one always goes
         return data[:at] + data[at + rng.randint(1, most):]
 
     return mutate
@@ -74,7 +74,7 @@ def duplicate(most: int) -> Mutation:
     """A run of up to `most` of the file's own bytes copied in at a random place."""
 
     def mutate(data: bytes, rng: random.Random) -> bytes:
-        at, start = rng.randrange(len(data) + 1), rng.randrange(len(data) + 1)
+        at, start = rng.randrange(len(data) + 1), rng.randrange(max(1, len(data)))
         return data[:at] + data[start:start + rng.randint(1, most)] + data[at:]
 
     return mutate
@@ -82,7 +82,7 @@ def duplicate(most: int) -> Mutation:
 
 def extreme(data: bytes, rng: random.Random) -> bytes:
     """A 32-bit field somewhere set to a boundary: sizes, counts, dimensions, offsets."""
-    at = rng.randrange(max(1, len(data) - 4))
+    at = rng.randrange(max(1, len(data) - 3))  # the last field too (a zip's end record)
     return data[:at] + rng.choice(BOUNDARIES) + data[at + 4:]
 
 

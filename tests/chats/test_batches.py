@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from nigehbaan.chats import Message, parse
@@ -64,6 +65,24 @@ def test_batches_triage_as_records_do(groups: tuple[Path, dict[str, Any]], layou
     assert sum("requested_media" in t["marks"] for t in tallies)
     assert sum(t["messages"] for t in tallies) > 500
     assert sum(t["media"] for t in tallies) > 0
+
+
+@pytest.mark.parametrize("layout", ["whatsapp-android-en", "whatsapp-ios-es"])
+def test_columns_hold_what_the_full_rules_read(groups: tuple[Path, dict[str, Any]],
+                                               layout: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference is a parse whose every row is read one by one by the full rules (every
+    offset marked special, no canned body), so a wrong column cannot hit both sides."""
+    root, manifest = groups
+    path = export_path(root, manifest, layout, "txt")
+    columns = tuple(parse(path).records)
+    by_columns = _triage(path, True)
+    monkeypatch.setattr(chunks, "specials", lambda u, size, text: np.arange(size))
+    monkeypatch.setattr(chunks.ChunkReader, "_canned", lambda self, *rows: {})
+    assert all(batch.plain_rows().size == 0
+               for batch in next(iter(open_chats(path))).batches())
+    assert tuple(parse(path).records) == columns
+    assert _triage(path, True) == by_columns
 
 
 def test_records_read_like_a_tuple(tmp_path: Path) -> None:

@@ -32,9 +32,9 @@ FLOORS = {"admin": 0.33, "joined_by_link": 0.8, "shared_media": 0.9, "never_post
 only add members (no export line shows their rights); members whose display name two people
 share on Telegram (kept apart, so the truth cannot be mapped by name); and a contact saved as
 `Name: Work`, whose Android join line the parser reads as a message of `Name`."""
-IOS_FLOORS = {"number_posted_by_others": 0.6}
-"""The number of a saved contact posted in an iOS group, where mentions name the contact too:
-nothing in the export ties that number to that name."""
+IOS_ES_FLOORS = {"number_posted_by_others": 0.6}
+"""The number of a saved contact posted in the Spanish iOS group (2 of its 3 planted), where
+mentions name the contact too: nothing in the export ties that number to that name."""
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_each_planted_indicator_is_found(groups: tuple[Path, dict[str, Any]],
         figures[code] = hit / len(planted)
     print(f"\n{layout} indicator recall: " + ", ".join(f"{c} {v:.0%}" for c, v in
                                                      figures.items()))
-    floors = FLOORS | (IOS_FLOORS if "-ios-" in layout else {})
+    floors = FLOORS | (IOS_ES_FLOORS if layout == "whatsapp-ios-es" else {})
     low = {code: value for code, value in figures.items() if value < floors.get(code, 1.0)}
     assert low == {}
 
@@ -272,8 +272,8 @@ def test_a_member_only_mentioned_by_name_is_counted(tmp_path: Path) -> None:
 
 
 def test_a_long_chain_of_number_changes_ends_on_the_last_number() -> None:
-    """Joins are union-find: a crafted export of thousands of changes (each scanned every key
-    before, 9 s for 16,000) still ends on one person keyed by the last number."""
+    """A crafted export of thousands of number changes ends on one person keyed by the last
+    number (joins are union-find; how long they take is for benchmarks, not this test)."""
     keys = [f"tel:+92300{n:07d}" for n in range(3001)]
     seen = {key: Seen(MemberRef(key, key[4:], key[4:], "PK")) for key in keys}
     identity = resolve(seen, ChatFormat.WHATSAPP, renumbered=list(pairwise(keys)))

@@ -13,7 +13,7 @@ import pytest
 
 from nigehbaan.core.zips import member_problem
 from nigehbaan.evidence.archives import Leaf, Limits, Refused, unsafe_name, walk
-from tests.zip_bombs import quoted_overlap
+from tests.zip_bombs import quoted_overlap, zipped
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"generated test bytes" * 20
 
@@ -25,14 +25,6 @@ def _tar_bytes(members: dict[str, bytes], gz: bool = False) -> bytes:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-    return out.getvalue()
-
-
-def _zip_bytes(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", method) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
     return out.getvalue()
 
 
@@ -54,7 +46,7 @@ def _refused(items: list[Leaf | Refused]) -> dict[str, str]:
 def test_archives_inside_archives_keep_their_chain(tmp_path: Path) -> None:
     inner = _tar_bytes({"photos/a.jpg": PHOTO, "chat.txt": b"hello"}, gz=True)
     export = tmp_path / "export.zip"
-    export.write_bytes(_zip_bytes({"inner.tar.gz": inner, "b.jpg": PHOTO[::-1]}))
+    export.write_bytes(zipped({"inner.tar.gz": inner, "b.jpg": PHOTO[::-1]}))
     items = _walk(export, tmp_path)
     assert _files(items) == {"export.zip/inner.tar.gz/photos/a.jpg": PHOTO,
                              "export.zip/inner.tar.gz/chat.txt": b"hello",
@@ -127,7 +119,7 @@ def test_unsafe_names(name: str, reason: str | None) -> None:
 
 def test_traversal_and_absolute_members_are_refused_the_rest_kept(tmp_path: Path) -> None:
     path = tmp_path / "evil.zip"
-    path.write_bytes(_zip_bytes({"../escape.jpg": PHOTO, "/abs.jpg": PHOTO, "ok.jpg": PHOTO}))
+    path.write_bytes(zipped({"../escape.jpg": PHOTO, "/abs.jpg": PHOTO, "ok.jpg": PHOTO}))
     items = _walk(path, tmp_path)
     assert _files(items) == {"evil.zip/ok.jpg": PHOTO}
     assert _refused(items) == {"evil.zip/../escape.jpg": "path traversal (..)",
@@ -184,7 +176,7 @@ def test_symlink_and_encrypted_zip_members_are_refused(tmp_path: Path) -> None:
 
 
 def test_corrupt_member_is_refused_the_rest_kept(tmp_path: Path) -> None:
-    raw = bytearray(_zip_bytes({"bad.jpg": PHOTO, "ok.jpg": PHOTO}, zipfile.ZIP_STORED))
+    raw = bytearray(zipped({"bad.jpg": PHOTO, "ok.jpg": PHOTO}, zipfile.ZIP_STORED))
     at = raw.index(PHOTO)
     raw[at + 10] ^= 0xFF
     path = tmp_path / "crc.zip"
@@ -196,7 +188,7 @@ def test_corrupt_member_is_refused_the_rest_kept(tmp_path: Path) -> None:
 
 def test_zip_bomb_ratio_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.zip"
-    path.write_bytes(_zip_bytes({"zeros.bin": bytes(8 << 20), "ok.jpg": PHOTO}))
+    path.write_bytes(zipped({"zeros.bin": bytes(8 << 20), "ok.jpg": PHOTO}))
     items = _walk(path, tmp_path)
     assert _files(items) == {"bomb.zip/ok.jpg": PHOTO}
     assert "compression ratio" in _refused(items)["bomb.zip/zeros.bin"]
@@ -219,10 +211,10 @@ def test_total_size_limit_refuses_what_would_pass_it(tmp_path: Path) -> None:
 
 
 def test_nesting_depth_is_limited(tmp_path: Path) -> None:
-    level3 = _zip_bytes({"deep.jpg": PHOTO})
-    level2 = _zip_bytes({"l3.zip": level3})
+    level3 = zipped({"deep.jpg": PHOTO})
+    level2 = zipped({"l3.zip": level3})
     path = tmp_path / "l1.zip"
-    path.write_bytes(_zip_bytes({"l2.zip": level2, "top.jpg": PHOTO}))
+    path.write_bytes(zipped({"l2.zip": level2, "top.jpg": PHOTO}))
     items = _walk(path, tmp_path, Limits(max_depth=2))
     assert _files(items) == {"l1.zip/top.jpg": PHOTO}
     assert "nested more than 2" in _refused(items)["l1.zip/l2.zip/l3.zip"]
@@ -243,7 +235,7 @@ def test_truncated_tar_gz_keeps_the_members_before_the_cut(tmp_path: Path) -> No
 
 
 def test_truncated_zip_is_refused_and_its_siblings_kept(tmp_path: Path) -> None:
-    broken = _zip_bytes({"a.jpg": PHOTO, "b.jpg": PHOTO})
+    broken = zipped({"a.jpg": PHOTO, "b.jpg": PHOTO})
     path = tmp_path / "outer.tar"
     path.write_bytes(_tar_bytes({"cut.zip": broken[:-30], "ok.jpg": PHOTO}))
     items = _walk(path, tmp_path)
@@ -255,7 +247,7 @@ def test_truncated_zip_is_refused_and_its_siblings_kept(tmp_path: Path) -> None:
 
 def test_member_count_is_limited(tmp_path: Path) -> None:
     path = tmp_path / "many.zip"
-    path.write_bytes(_zip_bytes({f"{i}.txt": b"x" for i in range(5)}))
+    path.write_bytes(zipped({f"{i}.txt": b"x" for i in range(5)}))
     items = _walk(path, tmp_path, Limits(max_members=3))
     assert len(_files(items)) == 3 and len(_refused(items)) == 2
 
@@ -263,7 +255,7 @@ def test_member_count_is_limited(tmp_path: Path) -> None:
 def test_overlapping_zip_entries_refuse_the_archive_whole(tmp_path: Path) -> None:
     """A quoted-overlap bomb (CVE-2024-0450) nested in a tar: nothing of it is spooled, its
     siblings are kept."""
-    bomb = quoted_overlap(_zip_bytes({"a.jpg": PHOTO}), copies=4)
+    bomb = quoted_overlap(zipped({"a.jpg": PHOTO}), copies=4)
     path = tmp_path / "outer.tar"
     path.write_bytes(_tar_bytes({"bomb.zip": bomb, "ok.jpg": PHOTO}))
     items = _walk(path, tmp_path)

@@ -34,6 +34,7 @@ from nigehbaan.synth.chats import (
     load_ground_truth,
     write_chat_groups,
 )
+from tests.chats.groups import FSI, PDI
 
 SEED = 20240501
 HEADERS = {
@@ -266,7 +267,7 @@ def _wa_checks(member: MemberTruth) -> dict[str, Callable[[str], bool]]:
     def mentioned(line: str) -> bool:
         """`@digits` on Android; iOS writes the name the phone shows between isolate marks."""
         names = [n.replace("~ ", "~", 1) for n in member["display_names"]]
-        return f"@{digits} " in line or any(f"@\u2068{n}\u2069 " in line for n in names)
+        return f"@{digits} " in line or any(f"@{FSI}{n}{PDI} " in line for n in names)
 
     media = REQUEST_MEDIA
     meeting = REQUEST_MEETING
