@@ -65,9 +65,9 @@ def login(client: TestClient, account: Account, code: str = "") -> str:
     return found.group(1)
 
 
-def open_case(client: TestClient, account: Account) -> str:
+def open_case(client: TestClient, account: Account, title: str = "Seized phone") -> str:
     """A walk-in case opened through the API by `account`; its reference."""
-    made = client.post("/api/v1/cases", json={"title": "Seized phone", "channel": "walk_in"},
+    made = client.post("/api/v1/cases", json={"title": title, "channel": "walk_in"},
                        headers=account.headers)
     assert made.status_code == 201, made.text
     reference: str = made.json()["reference"]

@@ -48,7 +48,7 @@ from nigehbaan.matching.models import HashMatch
 from nigehbaan.synth.chats import TELEGRAM, write_chat_groups
 from nigehbaan.synth.media import write_media
 from tests.chats.media_export import Export, hash_list, write_export
-from tests.support import Account
+from tests.support import Account, upload_chat
 from tests.zip_bombs import corrupt_data, encrypted, quoted_overlap, unknown_method, zeros_bomb
 
 COUNTED = (ChatGroup, ChatMember, ChatMessage, ChatMedia, ChatIndicator, CaseItem,
@@ -207,15 +207,14 @@ def test_console_shows_blurred_media_with_badges_and_api_imports(
     hash_list(factory, accounts["admin"].actor, export, tmp_path)
     inv = accounts["investigator"]
     body = export.zip.read_bytes()
-    url = f"/api/v1/cases/{case_ref}/chats?filename={export.zip.name}"
-    cut = client.post(url, content=body[: len(body) // 2], headers=inv.headers)
+    cut = upload_chat(client, inv, case_ref, export.zip.name, body[: len(body) // 2])
     assert cut.status_code == 422 and "zip" in cut.json()["detail"]
     assert counts(factory)["chat_groups"] == counts(factory)["case_items"] == 0
-    made = client.post(url, content=body, headers=inv.headers)
+    made = upload_chat(client, inv, case_ref, export.zip.name, body)
     assert made.status_code == 201, made.text
     assert made.json()["media"]["matched"] >= 1
     group = made.json()["group"]["id"]
-    again = client.post(url, content=body, headers=inv.headers)
+    again = upload_chat(client, inv, case_ref, export.zip.name, body)
     assert again.status_code == 200 and again.json()["media"]["newly_linked"] == 0
     with transaction(factory) as session:
         posters = list(session.execute(select(ChatMedia.member_id).where(

@@ -19,12 +19,11 @@ from nigehbaan.core.db import transaction
 from nigehbaan.evidence.models import CaseItem, CustodyEvent, EvidenceItem
 from nigehbaan.matching.models import MatchNotification
 from tests.matching.test_match_api_db import _picture
-from tests.support import Account, login
+from tests.support import Account, login, open_case
 
 
 def _case(client: TestClient, account: Account, seeds: range, title: str = "Phone") -> str:
-    ref: str = client.post("/api/v1/cases", headers=account.headers, json={
-        "title": title, "channel": "walk_in"}).json()["reference"]
+    ref = open_case(client, account, title)
     files = [("files", (f"p{i}.png", _picture(i), "image/png")) for i in seeds]
     assert client.post(f"/api/v1/cases/{ref}/evidence", headers=account.headers,
                        data={"source": "phone"}, files=files).status_code == 201
