@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -25,7 +25,7 @@ from nigehbaan.matching.formats import available_formats
 from nigehbaan.matching.grouped import confirm_settled, matched_items, settled_by_lists
 from nigehbaan.matching.lists import ListOptions
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, PageStart, check_csrf
-from nigehbaan.web.pages import redirect, render
+from nigehbaan.web.pages import paged, redirect, render
 
 router = APIRouter(include_in_schema=False)
 ITEM_PAGE = re.compile(r"/evidence/[0-9a-f]{64}")
@@ -66,7 +66,6 @@ def import_page(request: Request, web: ConsoleSession, settings: AppSettings, cs
                   formats=sorted(available_formats()))
 
 
-T = TypeVar("T")
 QUEUE_PAGE = 200
 """Matched items or review-queue entries listed per page: a seized phone holds thousands of
 each."""
@@ -85,18 +84,12 @@ def case_page(request: Request, reference: str, web: ConsoleSession, db: Db,
     return render(request, "matching/case.html", web, reference=reference.upper(),
                   page_size=QUEUE_PAGE, settled=settled,
                   to_settle=sum(1 for i in items if settled_by_lists(i)),
-                  **_paged("items", items, matched, "matched_page"),
-                  **_paged("queue", queue, start, "page"),
+                  **paged("items", items, matched, QUEUE_PAGE, "matched_page"),
+                  **paged("queue", queue, start, QUEUE_PAGE, "page"),
                   weak=review.not_comparable(db, actor, reference),
                   shared=links.shared_cases(db, actor, reference),
                   notices=notices.notifications(db, actor, reference), run=None,
                   newer=freshness.newer_versions(db, reference.upper(), since), last_run=since)
-
-
-def _paged(name: str, rows: list[T], start: int, page_name: str) -> dict[str, Any]:
-    """`QUEUE_PAGE` of `rows` from `start` as `name`, and what the pager says of them."""
-    shown = rows[start:start + QUEUE_PAGE]
-    return {name: shown, page_name: {"start": start, "shown": len(shown), "total": len(rows)}}
 
 
 @router.post("/cases/{reference}/matching/run", response_class=HTMLResponse)

@@ -13,6 +13,7 @@ from nigehbaan.core.errors import Invalid
 from nigehbaan.core.users import WebSession
 
 Model = TypeVar("Model", bound=BaseModel)
+Row = TypeVar("Row")
 
 
 def render(request: Request, template: str, web: WebSession | None = None,
@@ -37,3 +38,11 @@ def parse(model: type[Model], data: dict[str, Any]) -> Model:
         problems = [f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
                     for item in error.errors()]
         raise Invalid("; ".join(problems)) from None
+
+
+def paged(name: str, rows: list[Row], start: int, size: int, page_name: str) -> dict[str, Any]:
+    """`size` of `rows` from `start` as `name`, and what `_pager.html` says of them as
+    `page_name`: a seized phone holds thousands of items, members or matches, and a page of
+    all of them is megabytes to send and seconds to draw."""
+    shown = rows[start : start + size]
+    return {name: shown, page_name: {"start": start, "shown": len(shown), "total": len(rows)}}
