@@ -33,7 +33,8 @@ reported, and the speed-up with it counted: the fair figure for a caller that wa
 
 `--phases` times the steps of one of our parses (best of `--runs`): the survey, each numpy
 scan of the text, the rows read one by one by the full rules (system lines, new senders,
-mentions, attachments), and the rest of the column building.
+mentions, attachments) and, within them, reading phone numbers with `phonenumbers`, and the
+rest of the column building.
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ def profile(path: Path, rows: int = 15) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(rows)
 
 
+_PHONES = "  of which phone numbers (phonenumbers: E.164 and country)"
 _SCANS = ("narrow", "units", "scan_fast", "seconds", "block_starts", "pair", "specials",
           "words_at", "literals")
 
@@ -193,7 +195,8 @@ def phases(path: Path, runs: int) -> None:
     """Wall time of each step of our parse, by timing the functions that do them."""
     from unittest.mock import patch
 
-    from nigehbaan.chats.whatsapp import chunks, parser, survey
+    from nigehbaan.chats import members
+    from nigehbaan.chats.whatsapp import chunks, names, parser, survey
 
     spent: defaultdict[str, float] = defaultdict(float)
 
@@ -209,6 +212,9 @@ def phases(path: Path, runs: int) -> None:
     best: tuple[float, dict[str, float]] | None = None
     with ExitStack() as stack:
         stack.enter_context(patch.object(parser, "survey", timed("survey", survey.survey)))
+        phones = timed(_PHONES, members.phone_identity)
+        stack.enter_context(patch.object(names, "phone_identity", phones))
+        stack.enter_context(patch.object(members, "phone_identity", phones))
         for name in _SCANS:
             stack.enter_context(patch.object(chunks, name, timed(name, getattr(chunks, name))))
         for owner, name, label in ((parser._ChatReader, "record", "rows read one by one"),
@@ -226,11 +232,15 @@ def phases(path: Path, runs: int) -> None:
     inside_build = ("pair", "specials", "words_at", "literals", "rows read one by one")
     parts["columns (labels, senders, canned rows, counts)"] = (
         parts.pop("build") - sum(parts.get(n, 0.0) for n in inside_build))
-    parts["reading, decoding, the rest"] = total - sum(parts.values())
+    parts["reading, decoding, the rest"] = total - sum(
+        seconds for name, seconds in parts.items() if name != _PHONES)
     print(f"phases of our best parse ({total:.3f} s, timing each call adds a little):")
+    phones = parts.pop(_PHONES, 0.0)
     for name, seconds in sorted(parts.items(), key=lambda part: -part[1]):
         if seconds > 0.0005:
             print(f"  {seconds:6.3f} s  {name}")
+        if name == "rows read one by one":
+            print(f"  {phones:6.3f} s  {_PHONES}")
 
 
 def child_peak(path: Path) -> None:
