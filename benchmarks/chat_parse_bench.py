@@ -235,12 +235,12 @@ def phases(path: Path, runs: int) -> None:
     parts["reading, decoding, the rest"] = total - sum(
         seconds for name, seconds in parts.items() if name != _PHONES)
     print(f"phases of our best parse ({total:.3f} s, timing each call adds a little):")
-    phones = parts.pop(_PHONES, 0.0)
+    phone_time = parts.pop(_PHONES, 0.0)
     for name, seconds in sorted(parts.items(), key=lambda part: -part[1]):
         if seconds > 0.0005:
             print(f"  {seconds:6.3f} s  {name}")
         if name == "rows read one by one":
-            print(f"  {phones:6.3f} s  {_PHONES}")
+            print(f"  {phone_time:6.3f} s  {_PHONES}")
 
 
 def child_peak(path: Path) -> None:
