@@ -18,6 +18,7 @@ from nigehbaan.chats.triage.rules import CATEGORIES
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.auth import actor_for, session_ref
 from nigehbaan.core.users import WebSession
+from nigehbaan.intake.conversation import came_through_portal
 from nigehbaan.matching.summary import case_summary
 from nigehbaan.web.deps import AppSettings, ConsoleSession, Db, check_csrf
 from nigehbaan.web.pages import parse, redirect, render
@@ -67,7 +68,8 @@ def case_page(request: Request, reference: str, web: ConsoleSession, db: Db) -> 
     detail = queries.case_detail(db, actor, reference)
     return render(request, "case.html", web, case=detail, roles=list(PersonRole),
                   kinds=list(IdentifierKind), known=case_summary(db, actor, reference),
-                  groups=list_groups(db, actor, reference), categories=CATEGORIES)
+                  groups=list_groups(db, actor, reference), categories=CATEGORIES,
+                  portal_report=came_through_portal(db, actor, reference))
 
 
 @router.post("/cases/{reference}/move")

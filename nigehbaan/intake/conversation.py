@@ -52,6 +52,15 @@ def _report_for(session: Session, actor: Actor, reference: str,
     return report
 
 
+def came_through_portal(session: Session, actor: Actor, reference: str) -> bool:
+    """Whether the case holds a portal report: a case can also be opened by hand with the
+    portal as its channel (a report taken by phone, an old case entered later), and then
+    there is no reporter's page to link to."""
+    case = load_case(session, actor, reference)
+    return session.execute(select(PortalReport.id).where(PortalReport.case_id == case.id)
+                           .limit(1)).first() is not None
+
+
 def reply(session: Session, actor: Actor, reference: str, body: str) -> PortalMessage:
     report = _report_for(session, actor, reference, Permission.CASE_WRITE)
     text = clean(body)

@@ -69,6 +69,27 @@ def test_replying_from_the_console_is_audited_and_reaches_the_reporter(
     assert "portal.reply" in actions and "portal.read" in actions
 
 
+def test_case_page_links_the_reporter_only_when_a_portal_report_is_there(
+        portal: TestClient, client: TestClient, factory: sessionmaker[Session],
+        accounts: dict[str, Account]) -> None:
+    """A case opened by hand with the portal as its channel has no reporter's page: the case
+    page linked one anyway, and the link led to a 404 (21 such cases in the demo)."""
+    report(portal, description="help")
+    reported = reference(factory)
+    inv = accounts["investigator"]
+    by_hand = client.post("/api/v1/cases", json={"title": "Portal report taken by phone",
+                                                 "channel": "public_portal"},
+                          headers=inv.headers)
+    assert by_hand.status_code == 201, by_hand.text
+    login(client, inv)
+    link = 'href="/cases/{}/reporter"'
+    assert link.format(reported) in client.get(f"/cases/{reported}").text
+    hand_ref = by_hand.json()["reference"]
+    page = client.get(f"/cases/{hand_ref}")
+    assert page.status_code == 200
+    assert 'id="reporter"' not in page.text and link.format(hand_ref) not in page.text
+
+
 def test_need_to_know_applies(portal: TestClient, client: TestClient,
                               factory: sessionmaker[Session],
                               accounts: dict[str, Account]) -> None:
