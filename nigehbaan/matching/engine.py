@@ -24,6 +24,7 @@ from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
+from nigehbaan.core.db import in_chunks
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence.models import CaseItem, EvidenceFrame, EvidenceItem
 from nigehbaan.evidence.queries import held_by
@@ -61,10 +62,10 @@ def case_queries(session: Session, case_id: int) -> list[Query]:
         .where(EvidenceItem.id.in_(held_by(case_id))).order_by(EvidenceItem.id)).all()
     frames: dict[int, list[tuple[str, int]]] = {}
     videos = [row[0] for row in items if row[1] == "video"]
-    if videos:
+    for chunk in in_chunks(videos):
         for item_id, pdq, quality in session.execute(
                 select(EvidenceFrame.item_id, EvidenceFrame.pdq, EvidenceFrame.quality)
-                .where(EvidenceFrame.item_id.in_(videos)).order_by(EvidenceFrame.id)):
+                .where(EvidenceFrame.item_id.in_(chunk)).order_by(EvidenceFrame.id)):
             frames.setdefault(item_id, []).append((pdq, quality))
     return [Query(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                   tuple(frames.get(row[0], ()))) for row in items]
@@ -115,9 +116,10 @@ def _not_comparable(queries: list[Query], options: Options) -> dict[int, tuple[i
 
 def _record(session: Session, actor: Actor, found: list[Found]) -> list[int]:
     """Insert the matches not recorded before; return the ids of every match found."""
-    entries = {row[0]: row for row in session.execute(
-        select(HashEntry.id, HashEntry.last_version_id, HashEntry.quality)
-        .where(HashEntry.id.in_({f.entry_id for f in found})))} if found else {}
+    entries = {row[0]: row for chunk in in_chunks(sorted({f.entry_id for f in found}))
+               for row in session.execute(
+                   select(HashEntry.id, HashEntry.last_version_id, HashEntry.quality)
+                   .where(HashEntry.id.in_(chunk)))}
     now = utcnow()
     _insert(session, HashMatch.__table__, [  # type: ignore[arg-type]
         {"item_id": f.item_id, "list_id": f.list_id, "version_id": entries[f.entry_id][1],
@@ -129,9 +131,10 @@ def _record(session: Session, actor: Actor, found: list[Found]) -> list[int]:
     if not found:
         return []
     keys = {(f.item_id, f.entry_id, f.method) for f in found}
-    rows = session.execute(select(HashMatch.id, HashMatch.item_id, HashMatch.entry_id,
-                                  HashMatch.method).where(
-        HashMatch.item_id.in_({f.item_id for f in found}))).all()
+    rows = [row for chunk in in_chunks(sorted({f.item_id for f in found}))
+            for row in session.execute(select(HashMatch.id, HashMatch.item_id,
+                                              HashMatch.entry_id, HashMatch.method)
+                                       .where(HashMatch.item_id.in_(chunk)))]
     return sorted(r[0] for r in rows if (r[1], r[2], r[3]) in keys)
 
 

@@ -22,6 +22,7 @@ from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
+from nigehbaan.core.db import in_chunks
 from nigehbaan.core.upsert import insert_ignore
 from nigehbaan.evidence.models import EvidenceItem
 from nigehbaan.matching.entry import HashEntry as ListEntry
@@ -99,17 +100,20 @@ def notify(session: Session, actor: Actor, found_case: Case, match_ids: list[int
            mark_found: bool = True) -> int:
     """One notification per (report case, found item), audited; the portal is told once per
     reported file (a file's SHA-256 and MD5 both matching is one finding, not two)."""
-    rows = session.execute(
+    rows = [row for chunk in in_chunks(match_ids) for row in session.execute(
         select(HashMatch, HashEntry, EvidenceItem.sha256)
         .join(HashEntry, HashEntry.id == HashMatch.entry_id)
         .join(HashList, HashList.id == HashMatch.list_id)
         .join(EvidenceItem, EvidenceItem.id == HashMatch.item_id)
-        .where(HashMatch.id.in_(match_ids), HashList.kind == "victims",
-               HashEntry.case_id.is_not(None))).all()
-    known: set[tuple[int, int]] = {(c, i) for c, i in session.execute(
-        select(MatchNotification.case_id, HashMatch.item_id)
-        .join(HashMatch, HashMatch.id == MatchNotification.match_id)
-        .where(HashMatch.item_id.in_({m.item_id for m, _e, _s in rows}))).all()}
+        .where(HashMatch.id.in_(chunk), HashList.kind == "victims",
+               HashEntry.case_id.is_not(None)))]
+    rows.sort(key=lambda row: row[0].id)
+    known: set[tuple[int, int]] = {
+        (c, i) for chunk in in_chunks(sorted({m.item_id for m, _e, _s in rows}))
+        for c, i in session.execute(
+            select(MatchNotification.case_id, HashMatch.item_id)
+            .join(HashMatch, HashMatch.id == MatchNotification.match_id)
+            .where(HashMatch.item_id.in_(chunk)))}
     made = 0
     for match, entry, sha256 in rows:
         if entry.case_id is None or (entry.case_id, match.item_id) in known:
