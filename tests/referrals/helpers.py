@@ -16,9 +16,11 @@ SPANISH_PHONE = "+34612345678"
 PAKISTANI_PHONE = "+923001234567"
 
 
-def open_case(session: Session, actor: Actor, settings: Settings, *,
-              persons: list[dict[str, Any]], channel: str = "walk_in",
-              title: str = "Seized phone group") -> Case:
+def case_with_persons(session: Session, actor: Actor, settings: Settings, *,
+                      persons: list[dict[str, Any]], channel: str = "walk_in",
+                      title: str = "Seized phone group") -> Case:
+    """A case registered in `session` with `persons` (`tests.support.open_case` opens one
+    through the API)."""
     return register.open_case(session, actor, CaseIn.model_validate(
         {"title": title, "channel": channel, "summary": "Synthetic test case.",
          "offences": ["PECA-2016-22"], "persons": persons}), settings)
@@ -26,7 +28,7 @@ def open_case(session: Session, actor: Actor, settings: Settings, *,
 
 def group_case(session: Session, actor: Actor, settings: Settings) -> Case:
     """A case with a Spanish suspect, a Pakistani victim (minor) and a UK member by hand."""
-    return open_case(session, actor, settings, persons=[
+    return case_with_persons(session, actor, settings, persons=[
         {"role": "suspect", "full_name": "Mateo Example",
          "identifiers": [{"kind": "phone", "value": SPANISH_PHONE},
                          {"kind": "handle", "value": "mateo_x", "platform": "telegram"}]},

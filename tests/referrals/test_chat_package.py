@@ -28,7 +28,7 @@ from nigehbaan.core.settings import Settings
 from nigehbaan.evidence.queries import custody_report
 from nigehbaan.referrals import outgoing, package
 from tests.referrals.chat_case import ChatCase, members_by_country, numbered
-from tests.referrals.helpers import open_case
+from tests.referrals.helpers import case_with_persons
 from tests.support import Account, login
 
 CASE_VALIDATE = Path(sys.executable).parent / "case_validate"
@@ -248,7 +248,7 @@ def test_a_package_lists_a_members_number_change(
                     "13/03/2023, 09:16 - +34 612 345 678: send me your pics\n", "utf-8")
     actor = accounts["investigator"].actor
     with transaction(factory) as session:
-        reference = open_case(session, actor, settings, persons=[]).reference
+        reference = case_with_persons(session, actor, settings, persons=[]).reference
         importer.import_export(session, actor, reference, path)
     files = _contents(_build(factory, settings, accounts["investigator"], reference).data)
     (member,) = _rows(files, "chat_members")
