@@ -191,21 +191,40 @@ def _expand(indptr: States, indices: States, frontier: States, members: States
 
 
 def core_numbers(g: Undirected) -> Ints:
-    """k-core numbers by peeling every member at or below the current degree bound at once."""
-    degree = g.degree.copy()
-    core = np.zeros(g.n, dtype=np.int64)
-    alive = np.ones(g.n, dtype=bool)
-    tails = np.repeat(np.arange(g.n, dtype=np.int64), g.degree)
-    bound = 0
-    while alive.any():
-        peel = alive & (degree <= bound)
-        if not peel.any():
-            bound = int(degree[alive].min())
-            continue
-        core[peel] = bound
-        alive[peel] = False
-        degree -= np.bincount(g.indices[peel[tails]], minlength=g.n)
-    return core
+    """k-core numbers by Batagelj and Zaversnik's bucket order: O(members + edges).
+
+    Peeling every member at the current bound at once in numpy costs a pass over all edges
+    per round, and a chain needs a round per link: 4.2 s for a path of 50,000 senders (this
+    takes 0.03 s, networkx 0.13 s). Members sit in `order` sorted by their remaining degree,
+    `first[d]` where degree `d` starts; taking the lowest member fixes its core, and each
+    neighbour with a higher degree moves down one bucket by a swap.
+    """
+    degree = g.degree.tolist()
+    indptr, indices = g.indptr.tolist(), g.indices.tolist()
+    counts = [0] * (max(degree, default=0) + 1)
+    for d in degree:
+        counts[d] += 1
+    first, start = [0] * len(counts), 0
+    for d, count in enumerate(counts):
+        first[d], start = start, start + count
+    order = sorted(range(g.n), key=degree.__getitem__)
+    place = [0] * g.n
+    for at, member in enumerate(order):
+        place[member] = at
+    for at in range(g.n):  # `order` changes behind `at` only: swaps land in later buckets
+        member = order[at]
+        own = degree[member]
+        for other in indices[indptr[member] : indptr[member + 1]]:
+            d = degree[other]
+            if d > own:
+                moved_to = first[d]
+                swapped = order[moved_to]
+                if swapped != other:
+                    order[place[other]], order[moved_to] = swapped, other
+                    place[swapped], place[other] = place[other], moved_to
+                first[d] += 1
+                degree[other] = d - 1
+    return np.array(degree, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
