@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.core.actors import Actor
@@ -41,8 +41,10 @@ def record(session: Session, actor: Actor, action: CustodyAction, sha256: str,
 
 
 def history(session: Session, *, sha256: str = "", case_ref: str = "",
-            items: Sequence[str] = ()) -> list[CustodyEvent]:
-    """Events for one item, or for a case (its own events and those of the items it holds)."""
+            items: Sequence[str] | Select[str] = ()) -> list[CustodyEvent]:
+    """Events for one item, or for a case (its own events and those of the items it holds).
+    A case's `items` come as a query: a seizure's hashes as a list would pass PostgreSQL's
+    65,535 parameters."""
     query = select(CustodyEvent).order_by(CustodyEvent.seq)
     if sha256:
         query = query.where(CustodyEvent.sha256 == sha256)

@@ -12,6 +12,7 @@ from nigehbaan.cases.access import load_case, visible_clause
 from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
+from nigehbaan.core.db import in_chunks
 from nigehbaan.core.errors import Forbidden, NotFound
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence import custody
@@ -28,15 +29,18 @@ def get_item(session: Session, sha256: str) -> EvidenceItem:
 
 
 def _views(session: Session, actor: Actor, items: Sequence[EvidenceItem]) -> list[ItemView]:
-    """Views of many items in three queries, whatever their number."""
+    """Views of many items in two queries per `IN_CHUNK` of them: a whole case's items (its
+    list with no limit) as one IN list would pass PostgreSQL's 65,535 parameters. An item's
+    findings all come in its own chunk, so each keeps the order by case and path."""
     ids = [item.id for item in items]
-    rows = session.execute(
+    rows = [row for chunk in in_chunks(ids) for row in session.execute(
         select(CaseItem, Case.reference, visible_clause(actor).label("visible"))
-        .join(Case, Case.id == CaseItem.case_id).where(CaseItem.item_id.in_(ids))
-        .order_by(Case.reference, CaseItem.path)).all() if ids else []
-    frames: dict[int, int] = {item_id: count for item_id, count in session.execute(
+        .join(Case, Case.id == CaseItem.case_id).where(CaseItem.item_id.in_(chunk))
+        .order_by(Case.reference, CaseItem.path))]
+    frames: dict[int, int] = {item_id: count for chunk in in_chunks(ids)
+                              for item_id, count in session.execute(
         select(EvidenceFrame.item_id, func.count(EvidenceFrame.id))
-        .where(EvidenceFrame.item_id.in_(ids)).group_by(EvidenceFrame.item_id)).all()}
+        .where(EvidenceFrame.item_id.in_(chunk)).group_by(EvidenceFrame.item_id))}
     findings: dict[int, list[FindingView]] = defaultdict(list)
     hidden: dict[int, set[str]] = defaultdict(set)
     for link, reference, visible in rows:
@@ -108,9 +112,8 @@ def custody_report(session: Session, actor: Actor, *, sha256: str = "",
                    reference: str = "") -> list[CustodyView]:
     if reference:
         case = load_case(session, actor, reference)
-        held = session.execute(select(EvidenceItem.sha256).where(
-            EvidenceItem.id.in_(held_by(case.id)))).scalars().all()
-        events = custody.history(session, case_ref=case.reference, items=list(held))
+        held = select(EvidenceItem.sha256).where(EvidenceItem.id.in_(held_by(case.id)))
+        events = custody.history(session, case_ref=case.reference, items=held)
         subject = case.reference
     else:
         item, _view = load_item(session, actor, sha256)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from nigehbaan.chats.models import ChatGroup, ChatMember, ChatTriageDecision
 from nigehbaan.core.countries import country_name
@@ -56,10 +56,13 @@ def _register_links(context: PackageContext) -> dict[str, list[str]]:
     return links
 
 
-def latest_decisions(context: PackageContext, member_ids: list[int]) -> dict[int, Decision]:
-    """The analyst's latest decision per member (a member may be decided more than once)."""
+def latest_decisions(context: PackageContext, member_ids: list[int] | Select[int]
+                     ) -> dict[int, Decision]:
+    """The analyst's latest decision per member (a member may be decided more than once).
+    Every member of a case's groups comes as a query: as a list, a few big groups would pass
+    PostgreSQL's 65,535 parameters."""
     found: dict[int, Decision] = {}
-    if not member_ids:
+    if isinstance(member_ids, list) and not member_ids:
         return found
     rows = context.session.execute(
         select(ChatTriageDecision).where(ChatTriageDecision.member_id.in_(member_ids))
@@ -116,10 +119,10 @@ def withheld_labels(context: PackageContext) -> list[str]:
         return cached
     labels: set[str] = set()
     if not context.team:
-        rows = context.session.execute(
-            select(ChatMember).join(ChatGroup, ChatGroup.id == ChatMember.group_id)
-            .where(ChatGroup.case_id == context.case.id)).scalars().all()
-        decisions = latest_decisions(context, [row.id for row in rows])
+        in_case = ChatMember.group_id.in_(select(ChatGroup.id).where(
+            ChatGroup.case_id == context.case.id))
+        rows = context.session.execute(select(ChatMember).where(in_case)).scalars().all()
+        decisions = latest_decisions(context, select(ChatMember.id).where(in_case))
         for row in rows:
             decision = decisions.get(row.id)
             if (decision.category if decision else row.triage) == "possible_victim":

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from sqlalchemy import select
 
 from nigehbaan.chats.models import ChatMedia, ChatMessage
+from nigehbaan.core.db import in_chunks
 from nigehbaan.evidence import custody
 from nigehbaan.evidence.models import EvidenceItem
 from nigehbaan.evidence.queries import held_by
@@ -66,11 +67,11 @@ def shared_media(context: PackageContext) -> list[Shared]:
             .where(ChatMedia.group_id.in_({m.row.group_id for m in by_id.values()}),
                    ChatMedia.member_id.in_(by_id))
             .order_by(ChatMedia.group_id, ChatMedia.position, ChatMedia.id)).all()
-        digests = {m.evidence_sha256 or m.sha256 for m, _ in rows} - {None, ""}
-        items = {item.sha256: item for item in session.execute(
-            select(EvidenceItem).where(EvidenceItem.sha256.in_(digests),
-                                       EvidenceItem.id.in_(held_by(context.case.id))))
-            .scalars()} if digests else {}
+        digests = sorted({d for m, _ in rows if (d := m.evidence_sha256 or m.sha256)})
+        items = {item.sha256: item for chunk in in_chunks(digests)  # a group shares 100,000s
+                 for item in session.execute(select(EvidenceItem).where(
+                     EvidenceItem.sha256.in_(chunk),
+                     EvidenceItem.id.in_(held_by(context.case.id)))).scalars()}
         for media, at in rows:
             digest = media.evidence_sha256 or media.sha256
             if not digest:
@@ -159,7 +160,7 @@ class KnownMatchesSection:
         items = {one.item.id: one for one in shared_media(context) if one.item is not None}
         if not items:
             return None
-        rows = context.session.execute(
+        rows = [row for chunk in in_chunks(sorted(items)) for row in context.session.execute(
             select(HashMatch, HashList.name, HashListVersion.label, HashEntry,
                    MatchConfirmation.category)
             .join(HashList, HashList.id == HashMatch.list_id)
@@ -167,8 +168,8 @@ class KnownMatchesSection:
             .join(HashEntry, HashEntry.id == HashMatch.entry_id)
             .join(MatchConfirmation, (MatchConfirmation.match_id == HashMatch.id)
                   & (MatchConfirmation.case_id == context.case.id), isouter=True)
-            .where(HashMatch.item_id.in_(items))
-            .order_by(HashMatch.item_id, HashMatch.id)).all()
+            .where(HashMatch.item_id.in_(chunk))
+            .order_by(HashMatch.item_id, HashMatch.id))]  # chunks of sorted ids: still in order
         if not rows:
             return None
         section = Section("known_matches", "Known-material list matches of that media",

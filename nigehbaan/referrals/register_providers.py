@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from nigehbaan.cases.access import display_identifier, display_name
 from nigehbaan.cases.models import Identifier, Person
 from nigehbaan.core.clock import as_utc
+from nigehbaan.core.db import in_chunks
 from nigehbaan.referrals import uco
 from nigehbaan.referrals.lookups import Hit, Probe, lookup_providers
 from nigehbaan.referrals.models import IpCapture, ReportedFile
@@ -53,23 +54,25 @@ class ReportedElsewhere:
 
     def lookup(self, session: Session, probes: Sequence[Probe],
                exclude_case_id: int) -> Iterable[Hit]:
+        """In chunks: a platform report (up to 20 MiB) can name 100,000 files, and a hash
+        takes two parameters; one IN list would pass PostgreSQL's 65,535."""
         hashes = [(p.kind, p.value) for p in probes if p.kind in HASH_KINDS]
         addresses = [p.value for p in probes if p.kind == "ip"]
         hits: list[Hit] = []
-        if hashes:
+        for chunk in in_chunks(hashes):
             rows = session.execute(
                 select(ReportedFile.algorithm, ReportedFile.value, ReportedFile.case_id,
                        ReportedFile.file_name)
-                .where(tuple_(ReportedFile.algorithm, ReportedFile.value).in_(hashes),
+                .where(tuple_(ReportedFile.algorithm, ReportedFile.value).in_(chunk),
                        ReportedFile.case_id != exclude_case_id))
             hits += [Hit(Probe(kind, value), case_id,
                          "was reported"
                          + (f" (as '{name}')" if name else ""))
                      for kind, value, case_id, name in rows]
-        if addresses:
+        for chunk_ip in in_chunks(addresses):
             rows_ip = session.execute(
                 select(IpCapture.address, IpCapture.case_id, IpCapture.at)
-                .where(IpCapture.address.in_(addresses), IpCapture.case_id != exclude_case_id))
+                .where(IpCapture.address.in_(chunk_ip), IpCapture.case_id != exclude_case_id))
             hits += [Hit(Probe("ip", address), case_id,
                          "was captured"
                          + (f" at {as_utc(at):%Y-%m-%d %H:%M} UTC" if at else ""))
