@@ -137,6 +137,7 @@ def test_console_group_page_of_a_large_group(client: TestClient,
     assert done.status_code == 303, done.text
     page = client.get(done.headers["location"])
     assert page.status_code == 200, page.text[:300]
+    assert f"Members 1–{MEMBERS_PAGE} of 601." in page.text
     figures = page.text.split('id="chat-figures">', 1)[1].split("</script>", 1)[0]
     assert "400 of the 601 in the network" in figures
 
@@ -159,7 +160,7 @@ def test_group_page_lists_members_a_page_at_a_time_keeping_filters(
     url = done.headers["location"]
     first = client.get(f"{url}?sort=name&country=PK").text
     rows = re.findall(r'<tr data-member="(\d+)"', first)
-    assert len(rows) == MEMBERS_PAGE
+    assert len(rows) == len(set(rows)) == MEMBERS_PAGE
     assert f"Members 1–{MEMBERS_PAGE} of {len(numbers)}." in first
     assert f"Filters match {len(numbers)} of {len(numbers) + 2} members" in first
     assert "1 member in Spain" in first
@@ -172,6 +173,12 @@ def test_group_page_lists_members_a_page_at_a_time_keeping_filters(
     assert len(rest) == 40 and not set(rest) & set(rows)
     assert f"Members {MEMBERS_PAGE + 1}–{len(numbers)} of {len(numbers)}." in second
     assert "Earlier members" in second and "Later members" not in second
+    beyond = client.get(f"{url}?start=9999").text
+    assert f"No members from number 10000 on: there are {len(numbers) + 2}." in beyond
+    assert f'start={MEMBERS_PAGE}#members-page">Earlier members' in beyond  # the last page
+    assert "No member on this page." in beyond
+    odd = client.get(f"{url}?sort=name%20%26%20more").text  # an unknown sort sorts by triage
+    assert 'sort=name%20%26%20more&amp;start=250#members-page">Later members' in odd
 
 
 def test_timeline_pages_messages_and_always_holds_the_cited_records(
