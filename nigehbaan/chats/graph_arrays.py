@@ -211,7 +211,7 @@ def core_numbers(g: Undirected) -> Ints:
     place = [0] * g.n
     for at, member in enumerate(order):
         place[member] = at
-    for at in range(g.n):  # `order` changes behind `at` only: swaps land in later buckets
+    for at in range(g.n):  # swaps land in later buckets: `order` changes after `at` only
         member = order[at]
         own = degree[member]
         for other in indices[indptr[member] : indptr[member + 1]]:
