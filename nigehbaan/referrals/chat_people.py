@@ -17,6 +17,7 @@ from sqlalchemy import Select, or_, select
 
 from nigehbaan.chats.models import ChatGroup, ChatMember, ChatTriageDecision
 from nigehbaan.core.countries import country_name
+from nigehbaan.core.db import in_chunks
 from nigehbaan.referrals.models import ChatMemberAttribution
 from nigehbaan.referrals.sections import PackageContext
 
@@ -59,16 +60,16 @@ def _register_links(context: PackageContext) -> dict[str, list[str]]:
 def latest_decisions(context: PackageContext, member_ids: list[int] | Select[int]
                      ) -> dict[int, Decision]:
     """The analyst's latest decision per member (a member may be decided more than once).
-    Every member of a case's groups comes as a query: as a list, a few big groups would pass
-    PostgreSQL's 65,535 parameters."""
+    Members come as a query or are read in chunks: a country's members of a big group as one
+    IN list would pass PostgreSQL's 65,535 parameters."""
     found: dict[int, Decision] = {}
-    if isinstance(member_ids, list) and not member_ids:
-        return found
-    rows = context.session.execute(
-        select(ChatTriageDecision).where(ChatTriageDecision.member_id.in_(member_ids))
-        .order_by(ChatTriageDecision.decided_at, ChatTriageDecision.id)).scalars()
-    for row in rows:
-        found[row.member_id] = Decision(row.category, row.reason, row.decided_by, row.decided_at)
+    parts = [member_ids] if isinstance(member_ids, Select) else in_chunks(sorted(member_ids))
+    for part in parts:  # a member's decisions all come in one part, oldest first
+        for row in context.session.execute(
+                select(ChatTriageDecision).where(ChatTriageDecision.member_id.in_(part))
+                .order_by(ChatTriageDecision.decided_at, ChatTriageDecision.id)).scalars():
+            found[row.member_id] = Decision(row.category, row.reason, row.decided_by,
+                                            row.decided_at)
     return found
 
 
@@ -80,11 +81,12 @@ def attributed_members(context: PackageContext) -> list[Member]:
     links = _register_links(context)
     session, code = context.session, context.country
     by_hand: dict[int, list[str]] = {}
-    for row in session.execute(select(ChatMemberAttribution).where(
-            ChatMemberAttribution.case_id == context.case.id,
-            ChatMemberAttribution.country == code)).scalars():
+    set_here = (ChatMemberAttribution.case_id == context.case.id,
+                ChatMemberAttribution.country == code)
+    for row in session.execute(select(ChatMemberAttribution).where(*set_here)).scalars():
         by_hand.setdefault(row.member_id, []).append(f"set by hand by {row.set_by}: {row.reason}")
-    conditions = [ChatMember.country == code, ChatMember.id.in_(list(by_hand))]
+    conditions = [ChatMember.country == code, ChatMember.id.in_(
+        select(ChatMemberAttribution.member_id).where(*set_here))]
     if links:
         conditions += [ChatMember.phone_e164.in_(list(links)),
                        ChatMember.telegram_id.in_(list(links))]

@@ -60,13 +60,13 @@ def shared_media(context: PackageContext) -> list[Shared]:
     found: list[Shared] = []
     if by_id:
         session = context.session
-        rows = session.execute(
+        groups = {m.row.group_id for m in by_id.values()}
+        rows = [row for chunk in in_chunks(sorted(by_id)) for row in session.execute(
             select(ChatMedia, ChatMessage.at)
             .join(ChatMessage, (ChatMessage.group_id == ChatMedia.group_id)
                   & (ChatMessage.position == ChatMedia.position), isouter=True)
-            .where(ChatMedia.group_id.in_({m.row.group_id for m in by_id.values()}),
-                   ChatMedia.member_id.in_(by_id))
-            .order_by(ChatMedia.group_id, ChatMedia.position, ChatMedia.id)).all()
+            .where(ChatMedia.group_id.in_(groups), ChatMedia.member_id.in_(chunk)))]
+        rows.sort(key=lambda row: (row[0].group_id, row[0].position, row[0].id))
         digests = sorted({d for m, _ in rows if (d := m.evidence_sha256 or m.sha256)})
         items = {item.sha256: item for chunk in in_chunks(digests)  # a group shares 100,000s
                  for item in session.execute(select(EvidenceItem).where(
