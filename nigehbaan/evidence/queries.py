@@ -31,10 +31,13 @@ def get_item(session: Session, sha256: str) -> EvidenceItem:
 def _views(session: Session, actor: Actor, items: Sequence[EvidenceItem]) -> list[ItemView]:
     """Views of many items in two queries per `IN_CHUNK` of them: a whole case's items (its
     list with no limit) as one IN list would pass PostgreSQL's 65,535 parameters. An item's
-    findings all come in its own chunk, so each keeps the order by case and path."""
+    findings all come in its own chunk, so each keeps the order by case and path. Findings
+    are read as plain columns: as `CaseItem` objects each loaded its item again (a join)."""
     ids = [item.id for item in items]
     rows = [row for chunk in in_chunks(ids) for row in session.execute(
-        select(CaseItem, Case.reference, visible_clause(actor).label("visible"))
+        select(CaseItem.item_id, CaseItem.source, CaseItem.path, CaseItem.acquired_at,
+               CaseItem.acquired_by, CaseItem.reviewed, CaseItem.reviewed_by,
+               CaseItem.category, Case.reference, visible_clause(actor).label("visible"))
         .join(Case, Case.id == CaseItem.case_id).where(CaseItem.item_id.in_(chunk))
         .order_by(Case.reference, CaseItem.path))]
     frames: dict[int, int] = {item_id: count for chunk in in_chunks(ids)
@@ -43,14 +46,14 @@ def _views(session: Session, actor: Actor, items: Sequence[EvidenceItem]) -> lis
         .where(EvidenceFrame.item_id.in_(chunk)).group_by(EvidenceFrame.item_id))}
     findings: dict[int, list[FindingView]] = defaultdict(list)
     hidden: dict[int, set[str]] = defaultdict(set)
-    for link, reference, visible in rows:
-        if not visible:
-            hidden[link.item_id].add(reference)
+    for link in rows:
+        if not link.visible:
+            hidden[link.item_id].add(link.reference)
             continue
         findings[link.item_id].append(FindingView(
-            case=reference, source=link.source, path=link.path, acquired_at=link.acquired_at,
-            acquired_by=link.acquired_by, reviewed=link.reviewed, reviewed_by=link.reviewed_by,
-            category=link.category))
+            case=link.reference, source=link.source, path=link.path,
+            acquired_at=link.acquired_at, acquired_by=link.acquired_by, reviewed=link.reviewed,
+            reviewed_by=link.reviewed_by, category=link.category))
     return [ItemView(sha256=item.sha256, sha1=item.sha1, md5=item.md5, size=item.size,
                      mime=item.mime, kind=item.kind, pdq=item.pdq, pdq_quality=item.pdq_quality,
                      perceptual=item.perceptual, perceptual_reason=item.perceptual_reason,
