@@ -28,6 +28,8 @@ from nigehbaan.core.errors import describe
 from nigehbaan.core.zips import (
     ARCHIVE_OPEN_ERRORS,
     DECODE_ERRORS,
+    MEMBER_OPEN_ERRORS,
+    MEMBER_READ_ERRORS,
     member_problem,
     open_zip,
 )
@@ -215,8 +217,8 @@ class _Walk:
         except _Refusal as refusal:
             yield Refused(chain, str(refusal))
             return
-        except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, NotImplementedError,
-                RuntimeError, ValueError, *DECODE_ERRORS) as error:
+        except (*MEMBER_OPEN_ERRORS, *MEMBER_READ_ERRORS, tarfile.TarError,
+                ValueError) as error:
             yield Refused(chain, f"unreadable member: {member_problem(error, info)}")
             return
         yield from self.file(path, chain, depth, spooled=True)
