@@ -15,7 +15,7 @@ on top of the one for posting it: that weighs more than passing on what others p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, insert, select
@@ -28,7 +28,7 @@ from nigehbaan.chats.triage.rules import triage
 from nigehbaan.chats.views import MediaMatchView, MediaSummary, MediaView
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks, in_chunks
 from nigehbaan.evidence.models import EvidenceItem
 from nigehbaan.matching import review
 from nigehbaan.matching.models import (
@@ -40,15 +40,11 @@ UNCATEGORISED = "uncategorised"
 REPORTED = "reported by a victim"
 
 
-def _chunks(values: Iterable[str]) -> Iterator[Sequence[str]]:
-    return in_chunks(sorted(set(values)))
-
-
 def item_matches(session: Session, case_id: int, shas: Iterable[str]
                  ) -> dict[str, list[MediaMatchView]]:
     """The matches of the items with these SHA-256s, with this case's confirmations."""
     found: dict[str, list[MediaMatchView]] = {}
-    for chunk in _chunks(shas):
+    for chunk in distinct_chunks(shas):
         items = select(EvidenceItem.id).where(EvidenceItem.sha256.in_(chunk))
         for view in review.match_views(session, case_id, items):
             found.setdefault(view.sha256, []).append(MediaMatchView(
@@ -60,7 +56,7 @@ def item_matches(session: Session, case_id: int, shas: Iterable[str]
 
 def _not_comparable(session: Session, shas: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for chunk in _chunks(shas):
+    for chunk in distinct_chunks(shas):
         for sha, reason in session.execute(
                 select(EvidenceItem.sha256, NotComparable.reason)
                 .join(NotComparable, NotComparable.item_id == EvidenceItem.id)
@@ -94,7 +90,7 @@ def media_views(session: Session, case_id: int, group_id: int,
 def _first_posts(session: Session, group_id: int, shas: Iterable[str]) -> dict[str, int]:
     """Where each content first appears in the whole group, not only among the rows shown."""
     first: dict[str, int] = {}
-    for chunk in _chunks(shas):
+    for chunk in distinct_chunks(shas):
         for sha, position in session.execute(
                 select(ChatMedia.sha256, func.min(ChatMedia.position))
                 .where(ChatMedia.group_id == group_id, ChatMedia.sha256.in_(chunk))

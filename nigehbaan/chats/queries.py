@@ -37,7 +37,7 @@ from nigehbaan.chats.views import (
 )
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks, in_chunks
 from nigehbaan.core.errors import NotFound
 from nigehbaan.core.roles import Permission
 
@@ -90,7 +90,7 @@ def load_group(session: Session, actor: Actor, reference: str, group_id: int,
 def _evidence(session: Session, group_id: int, positions: Iterable[int]
               ) -> dict[int, EvidenceRef]:
     found: dict[int, EvidenceRef] = {}
-    for chunk in in_chunks(sorted(set(positions))):
+    for chunk in distinct_chunks(positions):
         for model, kind in ((ChatMessage, "message"), (ChatEvent, "event")):
             rows = session.execute(select(model.id, model.position).where(
                 model.group_id == group_id, model.position.in_(chunk)))
@@ -248,6 +248,6 @@ def _by_id(session: Session, model: type[ChatMessage] | type[ChatEvent],
            ids: Iterable[int]) -> list[Any]:
     """The records an indicator cites, by the ids `members` already found for them."""
     found: list[Any] = []
-    for chunk in in_chunks(sorted(ids)):
+    for chunk in distinct_chunks(ids):
         found += session.execute(select(model).where(model.id.in_(chunk))).scalars()
     return found

@@ -8,7 +8,7 @@ the write lock up front turns would-be deadlocks between readers-turned-writers 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -96,6 +96,15 @@ def in_chunks(values: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_
     """`values` a slice at a time, for queries filtering on `column.in_(chunk)`."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+_Key = TypeVar("_Key", int, str)
+
+
+def distinct_chunks(values: Iterable[_Key]) -> Iterator[Sequence[_Key]]:
+    """`in_chunks` of the distinct `values` in order: ids or hashes gathered from many rows,
+    each looked up once, and a chunked query ordered by them stays in order when merged."""
+    return in_chunks(sorted(set(values)))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

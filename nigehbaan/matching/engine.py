@@ -24,7 +24,7 @@ from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks
 from nigehbaan.core.roles import Permission
 from nigehbaan.evidence.models import CaseItem, EvidenceFrame, EvidenceItem
 from nigehbaan.evidence.queries import held_by
@@ -60,13 +60,11 @@ def case_queries(session: Session, case_id: int) -> list[Query]:
         select(EvidenceItem.id, EvidenceItem.kind, EvidenceItem.md5, EvidenceItem.sha1,
                EvidenceItem.sha256, EvidenceItem.pdq, EvidenceItem.pdq_quality)
         .where(EvidenceItem.id.in_(held_by(case_id))).order_by(EvidenceItem.id)).all()
-    frames: dict[int, list[tuple[str, int]]] = {}
-    videos = [row[0] for row in items if row[1] == "video"]
-    for chunk in in_chunks(videos):
-        for item_id, pdq, quality in session.execute(
-                select(EvidenceFrame.item_id, EvidenceFrame.pdq, EvidenceFrame.quality)
-                .where(EvidenceFrame.item_id.in_(chunk)).order_by(EvidenceFrame.id)):
-            frames.setdefault(item_id, []).append((pdq, quality))
+    frames: dict[int, list[tuple[str, int]]] = {}  # only videos have frames
+    for item_id, pdq, quality in session.execute(
+            select(EvidenceFrame.item_id, EvidenceFrame.pdq, EvidenceFrame.quality)
+            .where(EvidenceFrame.item_id.in_(held_by(case_id))).order_by(EvidenceFrame.id)):
+        frames.setdefault(item_id, []).append((pdq, quality))
     return [Query(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                   tuple(frames.get(row[0], ()))) for row in items]
 
@@ -116,7 +114,7 @@ def _not_comparable(queries: list[Query], options: Options) -> dict[int, tuple[i
 
 def _record(session: Session, actor: Actor, found: list[Found]) -> list[int]:
     """Insert the matches not recorded before; return the ids of every match found."""
-    entries = {row[0]: row for chunk in in_chunks(sorted({f.entry_id for f in found}))
+    entries = {row[0]: row for chunk in distinct_chunks(f.entry_id for f in found)
                for row in session.execute(
                    select(HashEntry.id, HashEntry.last_version_id, HashEntry.quality)
                    .where(HashEntry.id.in_(chunk)))}
@@ -131,7 +129,7 @@ def _record(session: Session, actor: Actor, found: list[Found]) -> list[int]:
     if not found:
         return []
     keys = {(f.item_id, f.entry_id, f.method) for f in found}
-    rows = [row for chunk in in_chunks(sorted({f.item_id for f in found}))
+    rows = [row for chunk in distinct_chunks(f.item_id for f in found)
             for row in session.execute(select(HashMatch.id, HashMatch.item_id,
                                               HashMatch.entry_id, HashMatch.method)
                                        .where(HashMatch.item_id.in_(chunk)))]

@@ -21,7 +21,7 @@ from nigehbaan.cases.access import load_case, visible_clause
 from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks
 from nigehbaan.evidence.models import CaseItem, EvidenceItem
 from nigehbaan.evidence.queries import held_by
 from nigehbaan.matching.models import HashEntry, HashList, HashMatch
@@ -126,7 +126,7 @@ def shared_cases(session: Session, actor: Actor, reference: str) -> list[SharedC
     pairs = near_pairs(session, case.id)
     if pairs:
         holders: dict[int, set[int]] = defaultdict(set)
-        for chunk in in_chunks(sorted({p[1] for p in pairs})):
+        for chunk in distinct_chunks(p[1] for p in pairs):
             for item_id, case_id in session.execute(select(
                     CaseItem.item_id, CaseItem.case_id).where(CaseItem.item_id.in_(chunk))):
                 holders[item_id].add(case_id)
@@ -138,8 +138,8 @@ def shared_cases(session: Session, actor: Actor, reference: str) -> list[SharedC
             shared[other_case][(item, how)] = None
     if not shared:
         return []
-    wanted = sorted({i for s in shared.values() for i, _h in s})
-    hashes: dict[int, str] = {i: sha for chunk in in_chunks(wanted) for i, sha in session.execute(
+    wanted = distinct_chunks(i for s in shared.values() for i, _h in s)
+    hashes: dict[int, str] = {i: sha for chunk in wanted for i, sha in session.execute(
         select(EvidenceItem.id, EvidenceItem.sha256).where(EvidenceItem.id.in_(chunk)))}
     visible = set(session.execute(select(Case.id).where(
         Case.id.in_(shared), visible_clause(actor))).scalars())

@@ -22,7 +22,7 @@ from nigehbaan.cases.models import Case
 from nigehbaan.core import audit
 from nigehbaan.core.actors import Actor
 from nigehbaan.core.clock import utcnow
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks, in_chunks
 from nigehbaan.core.upsert import insert_ignore
 from nigehbaan.evidence.models import EvidenceItem
 from nigehbaan.matching.entry import HashEntry as ListEntry
@@ -109,7 +109,7 @@ def notify(session: Session, actor: Actor, found_case: Case, match_ids: list[int
                HashEntry.case_id.is_not(None)))]
     rows.sort(key=lambda row: row[0].id)
     known: set[tuple[int, int]] = {
-        (c, i) for chunk in in_chunks(sorted({m.item_id for m, _e, _s in rows}))
+        (c, i) for chunk in distinct_chunks(m.item_id for m, _e, _s in rows)
         for c, i in session.execute(
             select(MatchNotification.case_id, HashMatch.item_id)
             .join(HashMatch, HashMatch.id == MatchNotification.match_id)

@@ -10,14 +10,15 @@ that capability depending on referrals.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 
 from nigehbaan.chats.models import ChatGroup, ChatMember, ChatTriageDecision
 from nigehbaan.core.countries import country_name
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks
 from nigehbaan.referrals.models import ChatMemberAttribution
 from nigehbaan.referrals.sections import PackageContext
 
@@ -57,14 +58,12 @@ def _register_links(context: PackageContext) -> dict[str, list[str]]:
     return links
 
 
-def latest_decisions(context: PackageContext, member_ids: list[int] | Select[int]
-                     ) -> dict[int, Decision]:
+def latest_decisions(context: PackageContext, member_ids: Iterable[int]) -> dict[int, Decision]:
     """The analyst's latest decision per member (a member may be decided more than once).
-    Members come as a query or are read in chunks: a country's members of a big group as one
-    IN list would pass PostgreSQL's 65,535 parameters."""
+    Members are read in chunks: a country's members of a big group as one IN list would
+    pass PostgreSQL's 65,535 parameters."""
     found: dict[int, Decision] = {}
-    parts = [member_ids] if isinstance(member_ids, Select) else in_chunks(sorted(member_ids))
-    for part in parts:  # a member's decisions all come in one part, oldest first
+    for part in distinct_chunks(member_ids):  # a member's decisions all in one, oldest first
         for row in context.session.execute(
                 select(ChatTriageDecision).where(ChatTriageDecision.member_id.in_(part))
                 .order_by(ChatTriageDecision.decided_at, ChatTriageDecision.id)).scalars():
@@ -121,10 +120,9 @@ def withheld_labels(context: PackageContext) -> list[str]:
         return cached
     labels: set[str] = set()
     if not context.team:
-        in_case = ChatMember.group_id.in_(select(ChatGroup.id).where(
-            ChatGroup.case_id == context.case.id))
-        rows = context.session.execute(select(ChatMember).where(in_case)).scalars().all()
-        decisions = latest_decisions(context, select(ChatMember.id).where(in_case))
+        rows = context.session.execute(select(ChatMember).where(ChatMember.group_id.in_(
+            select(ChatGroup.id).where(ChatGroup.case_id == context.case.id)))).scalars().all()
+        decisions = latest_decisions(context, (row.id for row in rows))
         for row in rows:
             decision = decisions.get(row.id)
             if (decision.category if decision else row.triage) == "possible_victim":

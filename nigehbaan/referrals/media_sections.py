@@ -18,7 +18,7 @@ from pathlib import PurePath
 from sqlalchemy import select
 
 from nigehbaan.chats.models import ChatMedia, ChatMessage
-from nigehbaan.core.db import in_chunks
+from nigehbaan.core.db import distinct_chunks
 from nigehbaan.evidence import custody
 from nigehbaan.evidence.models import EvidenceItem
 from nigehbaan.evidence.queries import held_by
@@ -61,14 +61,14 @@ def shared_media(context: PackageContext) -> list[Shared]:
     if by_id:
         session = context.session
         groups = {m.row.group_id for m in by_id.values()}
-        rows = [row for chunk in in_chunks(sorted(by_id)) for row in session.execute(
+        rows = [row for chunk in distinct_chunks(by_id) for row in session.execute(
             select(ChatMedia, ChatMessage.at)
             .join(ChatMessage, (ChatMessage.group_id == ChatMedia.group_id)
                   & (ChatMessage.position == ChatMedia.position), isouter=True)
             .where(ChatMedia.group_id.in_(groups), ChatMedia.member_id.in_(chunk)))]
         rows.sort(key=lambda row: (row[0].group_id, row[0].position, row[0].id))
-        digests = sorted({d for m, _ in rows if (d := m.evidence_sha256 or m.sha256)})
-        items = {item.sha256: item for chunk in in_chunks(digests)  # a group shares 100,000s
+        digests = (d for m, _ in rows if (d := m.evidence_sha256 or m.sha256))
+        items = {item.sha256: item for chunk in distinct_chunks(digests)  # 100,000s of them
                  for item in session.execute(select(EvidenceItem).where(
                      EvidenceItem.sha256.in_(chunk),
                      EvidenceItem.id.in_(held_by(context.case.id)))).scalars()}
@@ -160,7 +160,7 @@ class KnownMatchesSection:
         items = {one.item.id: one for one in shared_media(context) if one.item is not None}
         if not items:
             return None
-        rows = [row for chunk in in_chunks(sorted(items)) for row in context.session.execute(
+        rows = [row for chunk in distinct_chunks(items) for row in context.session.execute(
             select(HashMatch, HashList.name, HashListVersion.label, HashEntry,
                    MatchConfirmation.category)
             .join(HashList, HashList.id == HashMatch.list_id)
