@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -41,7 +40,7 @@ def record(session: Session, actor: Actor, action: CustodyAction, sha256: str,
 
 
 def history(session: Session, *, sha256: str = "", case_ref: str = "",
-            items: Sequence[str] | Select[str] = ()) -> list[CustodyEvent]:
+            items: Select[str] | None = None) -> list[CustodyEvent]:
     """Events for one item, or for a case (its own events and those of the items it holds).
     A case's `items` come as a query: a seizure's hashes as a list would pass PostgreSQL's
     65,535 parameters."""
@@ -49,5 +48,6 @@ def history(session: Session, *, sha256: str = "", case_ref: str = "",
     if sha256:
         query = query.where(CustodyEvent.sha256 == sha256)
     if case_ref:
-        query = query.where((CustodyEvent.case_ref == case_ref) | CustodyEvent.sha256.in_(items))
+        own = CustodyEvent.case_ref == case_ref
+        query = query.where(own if items is None else own | CustodyEvent.sha256.in_(items))
     return list(session.execute(query).scalars())

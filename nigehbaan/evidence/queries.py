@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from nigehbaan.cases.access import load_case, visible_clause
@@ -33,17 +34,18 @@ def _views(session: Session, actor: Actor, items: Sequence[EvidenceItem]) -> lis
     list with no limit) as one IN list would pass PostgreSQL's 65,535 parameters. An item's
     findings all come in its own chunk, so each keeps the order by case and path. Findings
     are read as plain columns: as `CaseItem` objects each loaded its item again (a join)."""
-    ids = [item.id for item in items]
-    rows = [row for chunk in in_chunks(ids) for row in session.execute(
-        select(CaseItem.item_id, CaseItem.source, CaseItem.path, CaseItem.acquired_at,
-               CaseItem.acquired_by, CaseItem.reviewed, CaseItem.reviewed_by,
-               CaseItem.category, Case.reference, visible_clause(actor).label("visible"))
-        .join(Case, Case.id == CaseItem.case_id).where(CaseItem.item_id.in_(chunk))
-        .order_by(Case.reference, CaseItem.path))]
-    frames: dict[int, int] = {item_id: count for chunk in in_chunks(ids)
-                              for item_id, count in session.execute(
-        select(EvidenceFrame.item_id, func.count(EvidenceFrame.id))
-        .where(EvidenceFrame.item_id.in_(chunk)).group_by(EvidenceFrame.item_id))}
+    rows: list[Row[Any]] = []
+    frames: dict[int, int] = {}
+    for chunk in in_chunks([item.id for item in items]):
+        rows += session.execute(
+            select(CaseItem.item_id, CaseItem.source, CaseItem.path, CaseItem.acquired_at,
+                   CaseItem.acquired_by, CaseItem.reviewed, CaseItem.reviewed_by,
+                   CaseItem.category, Case.reference, visible_clause(actor).label("visible"))
+            .join(Case, Case.id == CaseItem.case_id).where(CaseItem.item_id.in_(chunk))
+            .order_by(Case.reference, CaseItem.path))
+        frames.update((item_id, count) for item_id, count in session.execute(
+            select(EvidenceFrame.item_id, func.count(EvidenceFrame.id))
+            .where(EvidenceFrame.item_id.in_(chunk)).group_by(EvidenceFrame.item_id)))
     findings: dict[int, list[FindingView]] = defaultdict(list)
     hidden: dict[int, set[str]] = defaultdict(set)
     for link in rows:

@@ -38,13 +38,13 @@ class ChatMemberCounts:
     def tables(self, session: Session, actor: Actor, year: int | None) -> list[StatTable]:
         groups = select(ChatGroup.id).where(
             ChatGroup.case_id.in_(in_scope(select(Case.id), actor, year)))
-        counted = (select(ChatMember.id)
-                   .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False)))
+        counting = (ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False))
+        counted = select(ChatMember.id).where(*counting)
         rows = session.execute(
             select(ChatMember.id, ChatGroup.source_sha256, ChatMember.key, ChatMember.triage,
                    ChatMember.country)
             .join(ChatGroup, ChatGroup.id == ChatMember.group_id)
-            .where(ChatMember.group_id.in_(groups), ChatMember.mention_only.is_(False))
+            .where(*counting)
             .order_by(ChatMember.id)).all()
         if not rows:
             return []
