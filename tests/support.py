@@ -65,9 +65,10 @@ def login(client: TestClient, account: Account, code: str = "") -> str:
     return found.group(1)
 
 
-def open_case(client: TestClient, account: Account, title: str = "Seized phone") -> str:
-    """A walk-in case opened through the API by `account`; its reference."""
-    made = client.post("/api/v1/cases", json={"title": title, "channel": "walk_in"},
+def open_case(client: TestClient, account: Account, title: str = "Seized phone",
+              channel: str = "walk_in") -> str:
+    """A case (a walk-in unless said) opened through the API by `account`; its reference."""
+    made = client.post("/api/v1/cases", json={"title": title, "channel": channel},
                        headers=account.headers)
     assert made.status_code == 201, made.text
     reference: str = made.json()["reference"]

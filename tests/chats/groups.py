@@ -21,6 +21,13 @@ FSI, PDI = "\u2068", "\u2069"
 RANK = {"priority_suspect": 3, "possible_victim": 2, "undetermined": 1, "passive": 0}
 
 
+def write(folder: Path, name: str, lines: list[str]) -> Path:
+    """An export named `name` in `folder` holding `lines`, each ended by a line break."""
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def media_folder(folder: Path, count: int = 150) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(5)

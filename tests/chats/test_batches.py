@@ -4,6 +4,7 @@ triage exactly as its records read one by one would, whatever the chunk size."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from nigehbaan.chats.media import MediaHashes
 from nigehbaan.chats.model import EventKind, SystemEvent
 from nigehbaan.chats.registry import open_chats
 from nigehbaan.chats.whatsapp import chunks
-from tests.chats.groups import export_path, write_groups
+from tests.chats.groups import export_path, write, write_groups
 
 LAYOUTS = ("whatsapp-android-en", "whatsapp-android-es", "whatsapp-ios-en", "whatsapp-ios-es")
 
@@ -85,12 +86,14 @@ def test_columns_hold_what_the_full_rules_read(groups: tuple[Path, dict[str, Any
     assert _triage(path, True) == by_columns
 
 
+WALK = "WhatsApp Chat with Walk.txt"
+
+
 def test_records_read_like_a_tuple(tmp_path: Path) -> None:
-    path = tmp_path / "WhatsApp Chat with Walk.txt"
     lines = ["13/01/2024, 10:00 - Ali created group \"Walk\""]
     lines += [f"13/01/2024, 10:{i:02d} - {'Ali' if i % 3 else 'Bilal'}: message {i}"
               for i in range(1, 40)]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
+    path = write(tmp_path, WALK, lines)
     records = parse(path).records
     assert isinstance(records, Records)
     made = tuple(records)
@@ -107,9 +110,8 @@ def test_records_read_like_a_tuple(tmp_path: Path) -> None:
 
 
 def test_records_read_across_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "WhatsApp Chat with Walk.txt"
-    path.write_text("".join(f"13/01/2024, 10:{i % 60:02d} - Ali: message {i}\n"
-                            for i in range(300)), "utf-8")
+    path = write(tmp_path, WALK, [f"13/01/2024, 10:{i % 60:02d} - Ali: message {i}"
+                                  for i in range(300)])
     monkeypatch.setattr(chunks, "CHUNK_CHARS", 1000)
     records = parse(path).records
     assert isinstance(records, Records) and len(list(records.batches())) > 10
@@ -127,14 +129,13 @@ def test_rows_read_one_by_one_keep_their_place(tmp_path: Path,
     """A new sender whose first message is media omitted, a chunk of system lines only, and
     deleted or omitted bodies among plain rows come out as the records they are, in order,
     whatever the chunk size."""
-    path = tmp_path / "WhatsApp Chat with Walk.txt"
     lines = ["13/01/2024, 09:00 - Ali created group \"Walk\"",
              *[f"13/01/2024, 09:{i:02d} - Ali added Guest {i}" for i in range(1, 40)],
              "13/01/2024, 10:00 - Ali: hello", "13/01/2024, 10:01 - Bilal: <Media omitted>",
              "13/01/2024, 10:02 - Bilal: send pics 0300 1234567", "13/01/2024, 10:03 - Ali: ok",
              "13/01/2024, 10:04 - Ali: This message was deleted",
              "13/01/2024, 10:05 - Ali: <Media omitted>", "13/01/2024, 10:06 - Bilal: bye"]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
+    path = write(tmp_path, WALK, lines)
     whole = parse(path)
     messages = [r for r in whole.records if isinstance(r, Message)]
     assert [(m.sender.label if m.sender else None, m.text, m.deleted, m.media is not None)
@@ -143,6 +144,8 @@ def test_rows_read_one_by_one_keep_their_place(tmp_path: Path,
         ("Bilal", "send pics 0300 1234567", False, False), ("Ali", "ok", False, False),
         ("Ali", "", True, False), ("Ali", "", False, True), ("Bilal", "bye", False, False)]
     assert [m.position for m in messages] == list(range(41, 48))
+    assert [m.timestamp for m in messages] == [datetime(2024, 1, 13, 10, minute)
+                                               for minute in range(7)]
     assert whole.report.messages == 7 and whole.report.events == 40
     for size in (120, 700, 2000):
         monkeypatch.setattr(chunks, "CHUNK_CHARS", size)

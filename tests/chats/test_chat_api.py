@@ -119,23 +119,33 @@ def test_zip_bomb_upload_is_a_422_naming_the_entry(client: TestClient,
     assert client.get(f"/api/v1/cases/{ref}/chats", headers=inv.headers).json() == []
 
 
+def _numbers(count: int) -> list[str]:
+    return [f"+92 300 {1000000 + n}" for n in range(count)]
+
+
+def _added_group(client: TestClient, account: Account, numbers: list[str],
+                 before: list[str], after: list[str]) -> str:
+    """A group whose owner added `numbers` twenty a line, uploaded through the console into
+    a new case by the logged-in `account`; its page's address."""
+    ref = open_case(client, account)
+    csrf = login(client, account)
+    added = [f"13/03/2023, 09:13 - You added {', '.join(numbers[i:i + 20])}"
+             for i in range(0, len(numbers), 20)]
+    done = upload_chat_form(client, csrf, ref, "WhatsApp Chat with Many.txt",
+                            "\n".join([*before, *added, *after]).encode())
+    assert done.status_code == 303, done.text
+    return str(done.headers["location"])
+
+
 def test_console_group_page_of_a_large_group(client: TestClient,
                                              accounts: dict[str, Account]) -> None:
     """600 members: past the size at which networkx's layout needs scipy (which we do not
     ship), so the page failed with a server error before its picture was capped."""
-    inv = accounts["investigator"]
-    ref = open_case(client, inv)
-    csrf = login(client, inv)
-    numbers = [f"+92 300 {1000000 + n}" for n in range(600)]
-    lines = ['13/03/2023, 09:12 - You created group "Big group"']
-    lines += [f"13/03/2023, 09:13 - You added {', '.join(numbers[i:i + 20])}"
-              for i in range(0, 600, 20)]
-    lines += [f"13/03/2023, 10:{n:02d} - {numbers[n * 7]}: hello @92300{1000000 + n * 7 + 1}"
-              for n in range(50)]
-    done = upload_chat_form(client, csrf, ref, "WhatsApp Chat with Big.txt",
-                            "\n".join(lines).encode())
-    assert done.status_code == 303, done.text
-    page = client.get(done.headers["location"])
+    numbers = _numbers(600)
+    chat = [f"13/03/2023, 10:{n:02d} - {numbers[n * 7]}: hello @92300{1000000 + n * 7 + 1}"
+            for n in range(50)]
+    page = client.get(_added_group(client, accounts["investigator"], numbers,
+                                   ['13/03/2023, 09:12 - You created group "Big group"'], chat))
     assert page.status_code == 200, page.text[:300]
     assert f"Members 1–{MEMBERS_PAGE} of 601." in page.text
     figures = page.text.split('id="chat-figures">', 1)[1].split("</script>", 1)[0]
@@ -147,17 +157,9 @@ def test_group_page_lists_members_a_page_at_a_time_keeping_filters(
     """A seized group's 1,792 members made one 1.3 MB page: the table now holds
     `MEMBERS_PAGE` rows, its links keep the filters and sort, and every member is on exactly
     one page; counts and the country list still take in the whole group."""
-    inv = accounts["investigator"]
-    ref = open_case(client, inv)
-    csrf = login(client, inv)
-    numbers = [f"+92 300 {1000000 + n}" for n in range(MEMBERS_PAGE + 40)]
-    lines = [f"13/03/2023, 09:13 - You added {', '.join(numbers[i:i + 20])}"
-             for i in range(0, len(numbers), 20)]
-    lines.append("13/03/2023, 09:14 - +34 612 345 678: hola")
-    done = upload_chat_form(client, csrf, ref, "WhatsApp Chat with Many.txt",
-                            "\n".join(lines).encode())
-    assert done.status_code == 303, done.text
-    url = done.headers["location"]
+    numbers = _numbers(MEMBERS_PAGE + 40)
+    url = _added_group(client, accounts["investigator"], numbers, [],
+                       ["13/03/2023, 09:14 - +34 612 345 678: hola"])
     first = client.get(f"{url}?sort=name&country=PK").text
     rows = re.findall(r'<tr data-member="(\d+)"', first)
     assert len(rows) == len(set(rows)) == MEMBERS_PAGE
@@ -178,7 +180,7 @@ def test_group_page_lists_members_a_page_at_a_time_keeping_filters(
     assert f'start={MEMBERS_PAGE}#members-page">Earlier members' in beyond  # the last page
     assert "No member on this page." in beyond
     odd = client.get(f"{url}?sort=name%20%26%20more").text  # an unknown sort sorts by triage
-    assert 'sort=name%20%26%20more&amp;start=250#members-page">Later members' in odd
+    assert f'sort=name%20%26%20more&amp;start={MEMBERS_PAGE}#members-page">Later members' in odd
 
 
 def test_timeline_pages_messages_and_always_holds_the_cited_records(

@@ -20,19 +20,13 @@ from nigehbaan.chats import (
     parse,
 )
 from nigehbaan.chats.whatsapp import parser as wa_parser
-from tests.chats.groups import FSI, PDI
+from tests.chats.groups import FSI, PDI, write
 
 NNBSP, NBSP, LRM = "\u202f", "\u00a0", "\u200e"
 ENCRYPTION = (
     "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
     "WhatsApp, can read or listen to them. Tap to learn more."
 )
-
-
-def write(folder: Path, name: str, lines: list[str]) -> Path:
-    path = folder / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def messages(export_records: Sequence[object]) -> list[Message]:

@@ -51,7 +51,7 @@ from tests.mutations import (
     truncate,
 )
 from tests.support import Account
-from tests.zip_bombs import raw_zip, zipped
+from tests.zip_bombs import CENTRAL, raw_zip, zipped
 
 SEED = 20261129
 MUTANTS = 6
@@ -239,7 +239,7 @@ def test_zip_needing_an_unknown_version_is_refused_not_fatal(
         tmp_path: Path, pool: ThreadPoolExecutor) -> None:
     """zipfile raises NotImplementedError for a version it does not know (here 20.0)."""
     data = bytearray(raw_zip(b"photo.jpg", b"x"))
-    data[data.index(b"PK\x01\x02") + 6] = 200
+    data[data.index(CENTRAL) + 6] = 200  # the version needed to extract
     _found, refused = _one_file(factory, settings, accounts["investigator"], tmp_path, pool,
                                 "version.zip", bytes(data))
     assert refused["version.zip"].startswith("unreadable zip archive: NotImplementedError")

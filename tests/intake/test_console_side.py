@@ -18,7 +18,7 @@ from nigehbaan.core.db import transaction
 from nigehbaan.core.settings import Settings
 from nigehbaan.intake.models import PortalReport
 from tests.intake.portal_support import come_back, receipt_of, report
-from tests.support import Account, login
+from tests.support import Account, login, open_case
 
 SCRIPT = "<script>alert('pwned')</script>"
 ALL_FIELDS = {"description": SCRIPT, "platform": SCRIPT, "groups": SCRIPT, "people": SCRIPT,
@@ -77,14 +77,10 @@ def test_case_page_links_the_reporter_only_when_a_portal_report_is_there(
     report(portal, description="help")
     reported = reference(factory)
     inv = accounts["investigator"]
-    by_hand = client.post("/api/v1/cases", json={"title": "Portal report taken by phone",
-                                                 "channel": "public_portal"},
-                          headers=inv.headers)
-    assert by_hand.status_code == 201, by_hand.text
+    hand_ref = open_case(client, inv, "Portal report taken by phone", "public_portal")
     login(client, inv)
     link = 'href="/cases/{}/reporter"'
     assert link.format(reported) in client.get(f"/cases/{reported}").text
-    hand_ref = by_hand.json()["reference"]
     page = client.get(f"/cases/{hand_ref}")
     assert page.status_code == 200
     assert 'id="reporter"' not in page.text and link.format(hand_ref) not in page.text
