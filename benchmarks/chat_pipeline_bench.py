@@ -44,7 +44,8 @@ def _phase(phase: str, export: Path, db_dir: Path | None) -> dict[str, float]:
     detail: dict[str, float] = {}
     if phase == "parse":
         stream = next(iter(open_chats(export)))
-        stream.drain()
+        for _ in stream.batches():  # as the pipeline reads it, the end-of-chat checks included
+            pass
         report = stream.report()
         detail = {"messages": report.messages, "events": report.events}
     elif phase == "pipeline":

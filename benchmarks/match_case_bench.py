@@ -111,7 +111,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--update", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--keep", type=Path, help="copy the list files (and the SQLite "
+                        "database; a PostgreSQL scratch schema is always dropped) to DIR")
     parser.add_argument("--known", type=float, default=0.1)
     parser.add_argument("--postgresql", help="a PostgreSQL server URL; SQLite when not given")
     args = parser.parse_args()
